@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/catalog-dev/catalog/internal/importer"
+	"github.com/catalog-dev/catalog/internal/store"
+)
+
+const importUsage = `Import papers into the catalog.
+
+Usage:
+  catalog import [flags] FILE...
+
+Reads each FILE ("-" is standard input; .gz files are read directly) and adds
+its papers. Duplicates merge: a paper already in the catalog, from this file
+or another, gets the new source recorded and its missing fields filled.
+Importing the same file again changes nothing.
+
+The whole command is one transaction: if any record is invalid, nothing is
+imported and the error names the file, line and cause.
+
+Formats, detected from the content and the file name:
+  profile   an author-profile list: owner line, then title / authors / abstract lines
+  bibtex    BibTeX and BibLaTeX (.bib)
+  csljson   CSL-JSON, an array or one item per line (.json, .jsonl)
+  ris       RIS (.ris), also Web of Science tagged exports
+  openalex  OpenAlex works, one per line
+
+Flags:
+  --format NAME    read every FILE as this format instead of detecting it
+  --skip-invalid   import the valid records and report each invalid one
+  -q, --quiet      print nothing but errors
+  --db PATH        the catalog database (default $CATALOG_DB, else ./catalog.db)
+
+Examples:
+  catalog import profile.txt
+  catalog import --skip-invalid anthology.bib.gz zotero.json
+  curl -s https://example.org/refs.ris | catalog import --format ris -
+`
+
+type importOptions struct {
+	format      string
+	skipInvalid bool
+	quiet       bool
+}
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	var opt importOptions
+	fs := newFlags(e, "import", importUsage)
+	fs.StringVar(&opt.format, "format", "", "")
+	fs.BoolVar(&opt.skipInvalid, "skip-invalid", false, "")
+	fs.BoolVar(&opt.quiet, "quiet", false, "")
+	fs.BoolVar(&opt.quiet, "q", false, "")
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("import: no FILE given")
+	}
+	if opt.format != "" && !importer.KnownFormat(opt.format) {
+		return usagef("import: unknown --format %q (want one of %v)", opt.format, importer.Formats)
+	}
+	stdinUses := 0
+	for _, f := range files {
+		if f == "-" {
+			stdinUses++
+		}
+	}
+	if stdinUses > 1 {
+		return usagef("import: standard input (-) named more than once")
+	}
+
+	// Open every input before touching the database, so that a missing
+	// file fails fast.
+	inputs := make([]*importer.Input, 0, len(files))
+	defer func() {
+		for _, in := range inputs {
+			in.Close()
+		}
+	}()
+	for _, name := range files {
+		in, err := importer.OpenInput(name, e.stdin, opt.format)
+		if err != nil {
+			return err
+		}
+		inputs = append(inputs, in)
+	}
+
+	st, err := store.Open(ctx, e.dbPath, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	im, err := st.BeginImport(ctx)
+	if err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			im.Rollback()
+		}
+	}()
+	type result struct {
+		name  string
+		stats store.SourceStats
+	}
+	var results []result
+	for _, in := range inputs {
+		stats, err := importOne(ctx, e, im, in, opt)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("import %s: %w; nothing was imported", in.Name, ctx.Err())
+			}
+			return &hintError{
+				err:  fmt.Errorf("import %s: %w", in.Name, err),
+				hint: "nothing was imported; fix the record, or rerun with --skip-invalid to import the valid ones",
+			}
+		}
+		results = append(results, result{in.Name, stats})
+	}
+	if err := im.Commit(); err != nil {
+		return err
+	}
+	committed = true
+	if !opt.quiet {
+		for _, r := range results {
+			fmt.Fprintf(e.stderr, "%s\n", summary(r.name, r.stats))
+		}
+	}
+	return nil
+}
+
+// summary is the one line printed per imported file.
+func summary(name string, s store.SourceStats) string {
+	line := fmt.Sprintf("%s: %d records: %d papers added, %d merged, %d unchanged; %d authors added",
+		name, s.Records, s.Added, s.Merged, s.Unchanged, s.AuthorsAdded)
+	if s.Skipped > 0 {
+		line += fmt.Sprintf("; %d invalid records skipped", s.Skipped)
+	}
+	if s.Known {
+		line += " (already imported)"
+	}
+	return line
+}
+
+// parsed is one record on its way from the parser to the database.
+type parsed struct {
+	n     int // ordinal in the file, 1-based
+	line  int
+	paper *importer.Paper
+	err   error // a record error (with line) or a fatal one
+}
+
+// importOne streams one file into the import: a goroutine parses and
+// normalizes while this one writes, so both cores work.
+func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input, opt importOptions) (store.SourceStats, error) {
+	if err := im.StartSource(ctx, store.SourceInfo{
+		Path: in.Name, SHA256: in.SHA256, Format: in.Format, Size: in.Size,
+	}); err != nil {
+		return store.SourceStats{}, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan parsed, 256)
+	go func() {
+		defer close(ch)
+		n := 0
+		for {
+			rec, err := in.Parser.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			item := parsed{err: err}
+			if err == nil {
+				n++
+				item.n, item.line = n, rec.Line
+				item.paper, err = importer.Normalize(rec)
+				if err != nil {
+					item.err = &importer.ParseError{Line: rec.Line, Msg: err.Error()}
+				}
+			} else if importer.IsRecordError(err) {
+				n++
+				item.n = n
+			}
+			select {
+			case ch <- item:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil && !importer.IsRecordError(err) {
+				return
+			}
+		}
+	}()
+	ownerSet := false
+	for item := range ch {
+		if err := ctx.Err(); err != nil {
+			return store.SourceStats{}, err
+		}
+		if !ownerSet {
+			ownerSet = true
+			if err := im.SetOwner(ctx, in.Owner()); err != nil {
+				return store.SourceStats{}, err
+			}
+		}
+		if item.err != nil {
+			if opt.skipInvalid && importer.IsRecordError(item.err) {
+				im.Skip()
+				fmt.Fprintf(e.stderr, "catalog: warning: %s: %s (skipped)\n", in.Name, item.err)
+				continue
+			}
+			return store.SourceStats{}, item.err
+		}
+		if err := im.Add(ctx, item.n, item.line, item.paper); err != nil {
+			return store.SourceStats{}, fmt.Errorf("record at line %d: %w", item.line, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return store.SourceStats{}, err
+	}
+	if !ownerSet {
+		if err := im.SetOwner(ctx, in.Owner()); err != nil {
+			return store.SourceStats{}, err
+		}
+	}
+	return im.EndSource(ctx)
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitInterrupted = 130 // 128 + SIGINT, as shells report it
+)
+
+// usageError is a mistake in the command line; it exits 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// hintError carries a next step to print under the error.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+
+// env is what a command may touch of the outside world, so tests can pass
+// buffers and a fake environment.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	dbPath         string // from --db or $CATALOG_DB
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+var commands = []command{
+	{"import", "Import papers from files (author-profile lists, BibTeX, CSL-JSON, RIS, OpenAlex)", runImport},
+	{"query", "Search the catalog, ranked by relevance", runQuery},
+	{"migrate", "Show or change the database schema version", runMigrate},
+}
+
+const mainUsage = `catalog keeps a catalog of research papers in one SQLite file.
+
+Usage:
+  catalog [--db PATH] <command> [flags] [args]
+
+Commands:
+%s
+Global flags:
+  --db PATH   the catalog database (default $CATALOG_DB, else ./catalog.db)
+  -h, --help  show help; "catalog <command> --help" shows a command's help
+
+Examples:
+  catalog import ~/Downloads/profile.txt refs.bib
+  catalog query attention is all you need
+  catalog --db papers.db query --json "graph neural"
+  sqlite3 catalog.db 'SELECT * FROM paper_list LIMIT 5'
+`
+
+func printMainUsage(w io.Writer) {
+	var b strings.Builder
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, mainUsage, b.String())
+}
+
+// run is the whole program; main only adds the process around it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	err := dispatch(ctx, e, args)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "catalog: %s\n", ue.msg)
+		fmt.Fprintf(stderr, "catalog: hint: run 'catalog --help' or 'catalog <command> --help'\n")
+		return exitUsage
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "catalog: interrupted: %v\n", err)
+		return exitInterrupted
+	}
+	fmt.Fprintf(stderr, "catalog: error: %v\n", err)
+	var he *hintError
+	if errors.As(err, &he) {
+		fmt.Fprintf(stderr, "catalog: hint: %s\n", he.hint)
+	}
+	return exitError
+}
+
+func dispatch(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("catalog", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&e.dbPath, "db", "", "")
+	help := fs.Bool("help", false, "")
+	fs.BoolVar(help, "h", false, "")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if *help {
+		printMainUsage(e.stdout)
+		return nil
+	}
+	if fs.NArg() == 0 {
+		printMainUsage(e.stderr)
+		return usagef("no command given")
+	}
+	if e.dbPath == "" {
+		e.dbPath = e.getenv("CATALOG_DB")
+	}
+	if e.dbPath == "" {
+		e.dbPath = "catalog.db"
+	}
+	name := fs.Arg(0)
+	if name == "help" {
+		if fs.NArg() > 1 {
+			return dispatch(ctx, e, []string{fs.Arg(1), "--help"})
+		}
+		printMainUsage(e.stdout)
+		return nil
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return c.run(ctx, e, fs.Args()[1:])
+		}
+	}
+	return usagef("unknown command %q", name)
+}
+
+// newFlags makes a command's flag set with its usage text and the --db
+// flag (accepted after the command name too).
+func newFlags(e *env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() { fmt.Fprint(e.stdout, usage) }
+	fs.StringVar(&e.dbPath, "db", e.dbPath, "")
+	return fs
+}
+
+// parseArgs parses flags wherever they stand among the arguments
+// ("catalog query attention --limit 5"), as users expect; "--" ends flags.
+// It prints the usage and returns flag.ErrHelp for -h/--help.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.Usage()
+				return nil, err
+			}
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		if args[0] == "--" {
+			return append(rest, args[1:]...), nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+		if len(args) > 0 && args[0] == "--" {
+			return append(rest, args[1:]...), nil
+		}
+	}
+}

@@ -1,0 +1,65 @@
+-- Queries of the import write path. Keep this file ASCII (sqlc).
+
+-- name: GetSourceBySHA :one
+SELECT id, path, format, owner, records FROM sources WHERE sha256 = ?;
+
+-- name: InsertSource :one
+INSERT INTO sources (path, sha256, format, owner, size, records)
+VALUES (?, ?, ?, ?, ?, ?)
+RETURNING id;
+
+-- name: SetSourceRecords :exec
+UPDATE sources SET records = ? WHERE id = ?;
+
+-- name: GetPaperSource :one
+SELECT paper_id FROM paper_sources WHERE source_id = ? AND record = ?;
+
+-- name: InsertPaperSource :exec
+INSERT INTO paper_sources (source_id, record, paper_id, line, citation_key, action, matched_on)
+VALUES (?, ?, ?, ?, ?, ?, ?);
+
+-- name: FindPapersByTitleKey :many
+SELECT id, title_key, year, month, venue, volume, issue, pages, doi, url,
+       abstract, abstract_source, entry_type, citation_key, authors
+FROM papers WHERE title_key = ? ORDER BY id LIMIT 50;
+
+-- name: FindPapersByDOI :many
+SELECT id, title_key, year, month, venue, volume, issue, pages, doi, url,
+       abstract, abstract_source, entry_type, citation_key, authors
+FROM papers WHERE doi = ? ORDER BY id LIMIT 50;
+
+-- name: PaperFamilyKeys :many
+SELECT a.family_key
+FROM authorship s JOIN authors a ON a.id = s.author_id
+WHERE s.paper_id = ?
+ORDER BY s.position;
+
+-- name: InsertPaper :one
+INSERT INTO papers (
+    title, title_source, title_key, year, month, venue, volume, issue, pages,
+    doi, url, abstract, abstract_source, entry_type, citation_key, authors
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id;
+
+-- name: FillPaper :exec
+-- Fills a merged paper's missing fields; Go decides what is missing, so a
+-- value here is only ever written over NULL or an empty authors string.
+UPDATE papers SET
+    year = ?, month = ?, venue = ?, volume = ?, issue = ?, pages = ?,
+    doi = ?, url = ?, abstract = ?, abstract_source = ?, entry_type = ?,
+    citation_key = ?, authors = ?
+WHERE id = ?;
+
+-- name: GetAuthorIDByKey :one
+SELECT id FROM authors WHERE name_key = ?;
+
+-- name: InsertAuthor :one
+INSERT INTO authors (name, family, given, name_key, family_key)
+VALUES (?, ?, ?, ?, ?)
+RETURNING id;
+
+-- name: InsertAuthorship :exec
+INSERT INTO authorship (paper_id, position, author_id) VALUES (?, ?, ?);
+
+-- name: SetSourceOwner :exec
+UPDATE sources SET owner = ? WHERE id = ?;

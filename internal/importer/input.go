@@ -1,0 +1,237 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Formats lists the formats catalog reads, by the names --format takes.
+var Formats = []string{"profile", "bibtex", "csljson", "ris", "openalex"}
+
+// KnownFormat reports whether name is one of Formats.
+func KnownFormat(name string) bool {
+	for _, f := range Formats {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Input is one file opened for import: checksummed, decompressed if
+// gzipped, its format known and a parser over it.
+type Input struct {
+	Name   string // as the user gave it; "-" is standard input
+	Format string
+	SHA256 string // of the bytes as stored (before gunzip)
+	Size   int64  // bytes as stored
+	Parser Parser
+
+	owner   func() string
+	closers []io.Closer
+}
+
+// Owner returns the owner named by a profile list, or "".
+func (in *Input) Owner() string {
+	if in.owner == nil {
+		return ""
+	}
+	return in.owner()
+}
+
+// Close releases the file (and removes the spool of standard input).
+func (in *Input) Close() error {
+	var first error
+	for i := len(in.closers) - 1; i >= 0; i-- {
+		if err := in.closers[i].Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	in.closers = nil
+	return first
+}
+
+// OpenInput opens name for import ("-" reads stdin). format may be "" to
+// detect it from the file's name and content. The file is read once to
+// compute its checksum (standard input is spooled to a temporary file for
+// that), so that a re-import is recognised before any record is read.
+func OpenInput(name string, stdin io.Reader, format string) (*Input, error) {
+	in := &Input{Name: name}
+	f, err := in.open(stdin)
+	if err != nil {
+		in.Close()
+		return nil, fmt.Errorf("import %s: %w", name, err)
+	}
+	if err := in.setup(f, format); err != nil {
+		in.Close()
+		return nil, fmt.Errorf("import %s: %w", name, err)
+	}
+	return in, nil
+}
+
+// open returns the file positioned at its start, with Size and SHA256 set.
+func (in *Input) open(stdin io.Reader) (*os.File, error) {
+	h := sha256.New()
+	if in.Name == "-" {
+		tmp, err := os.CreateTemp("", "catalog-stdin-*")
+		if err != nil {
+			return nil, err
+		}
+		os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
+		in.closers = append(in.closers, tmp)
+		n, err := io.Copy(io.MultiWriter(tmp, h), stdin)
+		if err != nil {
+			return nil, fmt.Errorf("read standard input: %w", err)
+		}
+		in.Size = n
+		in.SHA256 = hex.EncodeToString(h.Sum(nil))
+		_, err = tmp.Seek(0, io.SeekStart)
+		return tmp, err
+	}
+	st, err := os.Stat(in.Name)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("is a directory")
+	}
+	f, err := os.Open(in.Name)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	in.closers = append(in.closers, f)
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return nil, err
+	}
+	in.Size = n
+	in.SHA256 = hex.EncodeToString(h.Sum(nil))
+	_, err = f.Seek(0, io.SeekStart)
+	return f, err
+}
+
+// unwrapPathError drops the path from an *os.PathError: callers already
+// name the file.
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func (in *Input) setup(f *os.File, format string) error {
+	var r io.Reader = bufio.NewReaderSize(f, 256<<10)
+	br := r.(*bufio.Reader)
+	magic, _ := br.Peek(2)
+	base := strings.ToLower(filepath.Base(in.Name))
+	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("gzip: %w", err)
+		}
+		in.closers = append(in.closers, zr)
+		br = bufio.NewReaderSize(zr, 256<<10)
+		base = strings.TrimSuffix(base, ".gz")
+	}
+	if format == "" {
+		head, _ := br.Peek(64 << 10)
+		format = DetectFormat(base, head)
+		if format == "" {
+			return fmt.Errorf("cannot tell the format from the name or the content; use --format (one of %s)", strings.Join(Formats, ", "))
+		}
+	}
+	in.Format = format
+	switch format {
+	case "profile":
+		p := NewProfileParser(br)
+		in.Parser, in.owner = p, p.Owner
+	case "bibtex":
+		in.Parser = NewBibTeXParser(br)
+	case "csljson":
+		in.Parser = NewCSLJSONParser(br)
+	case "ris":
+		in.Parser = NewRISParser(br)
+	case "openalex":
+		in.Parser = NewOpenAlexParser(br)
+	default:
+		return fmt.Errorf("unknown format %q", format)
+	}
+	return nil
+}
+
+// DetectFormat names the format of a file from its name (without .gz) and
+// its first bytes, or returns "". The content decides when it is clear; the
+// extension decides otherwise.
+func DetectFormat(name string, head []byte) string {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	switch {
+	case len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{'):
+		if bytes.Contains(head, []byte(`"authorships"`)) || bytes.Contains(head, []byte("openalex.org/W")) {
+			return "openalex"
+		}
+		return "csljson"
+	case looksRIS(trimmed):
+		return "ris"
+	case looksBibTeX(head):
+		return "bibtex"
+	}
+	ext := filepath.Ext(name)
+	switch ext {
+	case ".bib", ".bibtex", ".biblatex":
+		return "bibtex"
+	case ".ris", ".enw":
+		return "ris"
+	case ".json", ".jsonl", ".ndjson":
+		return "csljson"
+	case ".txt":
+		return "profile"
+	}
+	return ""
+}
+
+// looksRIS: the first line is a RIS tag ("TY  - ") or a Web of Science
+// header ("FN ", "PT ").
+func looksRIS(b []byte) bool {
+	if len(b) >= 6 && isTagChar(b[0]) && isTagChar(b[1]) && string(b[2:5]) == "  -" {
+		return true
+	}
+	return bytes.HasPrefix(b, []byte("FN ")) || bytes.HasPrefix(b, []byte("PT "))
+}
+
+func isTagChar(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+
+// looksBibTeX: a line starting with @word{ or @word( .
+func looksBibTeX(b []byte) bool {
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		line = bytes.TrimLeft(line, " \t")
+		if len(line) < 2 || line[0] != '@' {
+			continue
+		}
+		i := 1
+		for i < len(line) && (line[i] >= 'a' && line[i] <= 'z' || line[i] >= 'A' && line[i] <= 'Z') {
+			i++
+		}
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i > 1 && i < len(line) && (line[i] == '{' || line[i] == '(') {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,249 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Paper is a Record in the form the database stores: clean text, identity
+// keys, and authors in order.
+type Paper struct {
+	Title       string
+	TitleSource string // the source's title when it differs from Title
+	TitleKey    string // Fold(Title): the identity key for duplicate detection
+	Year        int
+	Month       int
+	Venue       string
+	Volume      string
+	Issue       string
+	Pages       string
+	DOI         string // NormalizeDOI'd; empty when the source has none
+	URL         string
+	Abstract    string
+	// AbstractSource is the abstract as the source wrote it (LaTeX, HTML),
+	// kept when it differs from Abstract.
+	AbstractSource string
+	EntryType      string
+	CitationKey    string
+	Authors        []Author
+}
+
+// Author is one person (or corporate name) in clean form.
+type Author struct {
+	Name      string // display form: "Family, Given" (with ", Suffix" before Given when present)
+	Family    string
+	Given     string
+	Key       string // identity: folded family|given[|suffix]
+	FamilyKey string // folded family name
+}
+
+// AuthorNames joins the display names in order, the form papers.authors
+// stores for full-text search and quick display.
+func (p *Paper) AuthorNames() string {
+	var b strings.Builder
+	for i, a := range p.Authors {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(a.Name)
+	}
+	return b.String()
+}
+
+// Normalize cleans a Record into a Paper. It fails when the record has no
+// usable title or too many authors; the caller reports that with the
+// record's file and line.
+func Normalize(rec *Record) (*Paper, error) {
+	p := &Paper{
+		Title:       CleanText(rec.Title),
+		Year:        rec.Year,
+		Month:       rec.Month,
+		Venue:       CleanText(rec.Venue),
+		Volume:      collapse(rec.Volume),
+		Issue:       collapse(rec.Issue),
+		Pages:       strings.ReplaceAll(CleanText(rec.Pages), "–", "-"),
+		DOI:         NormalizeDOI(rec.DOI),
+		URL:         strings.TrimSpace(rec.URL),
+		Abstract:    CleanText(rec.Abstract),
+		EntryType:   strings.ToLower(strings.TrimSpace(rec.Type)),
+		CitationKey: strings.TrimSpace(rec.Key),
+	}
+	if p.Title == "" {
+		return nil, fmt.Errorf("record has no title")
+	}
+	p.TitleKey = Fold(p.Title)
+	if src := collapse(rec.Title); src != p.Title {
+		p.TitleSource = src
+	}
+	if src := collapse(rec.Abstract); src != p.Abstract {
+		p.AbstractSource = src
+	}
+	if p.Year < 0 || p.Year > 9999 {
+		p.Year = 0
+	}
+	if p.Month < 1 || p.Month > 12 {
+		p.Month = 0
+	}
+	if len(rec.Authors) > MaxAuthors {
+		return nil, fmt.Errorf("record has %d authors, more than the limit of %d", len(rec.Authors), MaxAuthors)
+	}
+	p.Authors = make([]Author, 0, len(rec.Authors))
+	for _, person := range rec.Authors {
+		if a, ok := NormalizePerson(person); ok {
+			p.Authors = append(p.Authors, a)
+		}
+	}
+	return p, nil
+}
+
+// NormalizePerson cleans one name: LaTeX decoded, NFC, whitespace collapsed,
+// ALL-CAPS words in title case ("DAI, Zheqi" becomes "Dai, Zheqi"). It
+// reports false for a name with nothing left in it.
+//
+// The identity key folds case, diacritics and punctuation but keeps every
+// letter of the given names: "Wu, Y." and "Wu, Yonghui" get different keys,
+// because initials are not proof of identity.
+func NormalizePerson(person Person) (Author, bool) {
+	family := CleanText(person.Family)
+	given := CleanText(person.Given)
+	suffix := CleanText(person.Suffix)
+	if !person.Literal {
+		family = fixCaps(family, 2)
+		given = fixCaps(given, 3)
+	}
+	if family == "" {
+		// A single name ("Plato") or a given name only: it is the family.
+		family, given = given, ""
+	}
+	if family == "" {
+		return Author{}, false
+	}
+	a := Author{Family: family, Given: given, FamilyKey: Fold(family)}
+	if a.FamilyKey == "" {
+		// Nothing but punctuation or symbols: keep the text as its own key.
+		a.FamilyKey = strings.ToLower(family)
+	}
+	a.Key = a.FamilyKey + "|" + Fold(given)
+	a.Name = family
+	if suffix != "" {
+		a.Key += "|" + Fold(suffix)
+		a.Name += ", " + suffix
+	}
+	if given != "" {
+		a.Name += ", " + given
+	}
+	return a, true
+}
+
+// fixCaps rewrites words written in capitals only, of at least minLetters
+// letters, in title case: "DAI" -> "Dai", "O'BRIEN-SMITH" -> "O'Brien-Smith".
+// Mixed-case words ("McDonald", "van") and short ones ("JR", initials) stay.
+func fixCaps(s string, minLetters int) string {
+	words := strings.Fields(s)
+	changed := false
+	for i, w := range words {
+		letters, upper := 0, 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					upper++
+				}
+			}
+		}
+		if letters < minLetters || upper != letters {
+			continue
+		}
+		var b strings.Builder
+		start := true
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				if start {
+					b.WriteRune(unicode.ToTitle(r))
+				} else {
+					b.WriteRune(unicode.ToLower(r))
+				}
+				start = false
+			} else {
+				b.WriteRune(r)
+				start = r == '-' || r == '\'' || r == '’'
+			}
+		}
+		words[i] = b.String()
+		changed = true
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(words, " ")
+}
+
+// foldSpecial maps letters that Unicode does not decompose into a base
+// letter plus marks.
+var foldSpecial = map[rune]string{
+	'ø': "o", 'Ø': "o", 'ł': "l", 'Ł': "l", 'ß': "ss", 'ẞ': "ss",
+	'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'đ': "d", 'Đ': "d",
+	'ð': "d", 'Ð': "d", 'þ': "th", 'Þ': "th", 'ı': "i", 'ħ': "h", 'Ħ': "h",
+}
+
+// Fold returns the identity form of text: case, diacritics and punctuation
+// removed, runs of anything but letters and digits turned into one space.
+// SQLite's lower() and NOCASE fold ASCII only, so keys are computed here.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range norm.NFKD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			if m, ok := foldSpecial[r]; ok {
+				b.WriteString(m)
+			} else {
+				b.WriteRune(unicode.ToLower(r))
+			}
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// NormalizeDOI returns a DOI in its canonical form: lowercase, without a
+// resolver or "doi:" prefix. Anything that is not a DOI ("10." prefix and a
+// slash) gives "".
+func NormalizeDOI(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, prefix := range []string{"https://", "http://"} {
+		s = strings.TrimPrefix(s, prefix)
+	}
+	for _, prefix := range []string{"dx.doi.org/", "doi.org/", "doi:", "doi "} {
+		s = strings.TrimPrefix(s, prefix)
+	}
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "10.") || !strings.Contains(s, "/") || strings.ContainsAny(s, " \t\n") {
+		return ""
+	}
+	return s
+}
+
+// collapse trims and collapses whitespace runs to one space, in NFC.
+func collapse(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return norm.NFC.String(s)
+}

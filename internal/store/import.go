@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/catalog-dev/catalog/internal/dbgen"
+	"github.com/catalog-dev/catalog/internal/importer"
+)
+
+// SourceInfo describes one imported file.
+type SourceInfo struct {
+	Path   string // as the user named it; "-" for stdin
+	SHA256 string // hex checksum of its bytes
+	Format string
+	Owner  string // profile owner, or ""
+	Size   int64
+}
+
+// SourceStats counts what one file's records did.
+type SourceStats struct {
+	Records      int // records read
+	Added        int // new papers
+	Merged       int // records merged into a paper already in the catalog
+	Unchanged    int // records this same file had already contributed
+	Skipped      int // invalid records skipped (--skip-invalid)
+	AuthorsAdded int // new authors
+	Known        bool
+}
+
+// Import is one import transaction: every file of one `catalog import`
+// lands whole or not at all.
+type Import struct {
+	tx      *sql.Tx
+	q       *dbgen.Queries
+	authors map[string]int64 // name_key -> id, a cache within this transaction
+
+	source   int64 // current source id
+	reimport bool  // the current source was imported before
+	stats    SourceStats
+}
+
+// maxAuthorCache bounds the author-id cache; past it the cache starts over.
+const maxAuthorCache = 1 << 20
+
+// BeginImport starts the import transaction. It waits for another writer up
+// to the busy timeout.
+func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin import: %w", explain(err))
+	}
+	q, err := dbgen.Prepare(ctx, tx)
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("begin import: %w", explain(err))
+	}
+	return &Import{tx: tx, q: q, authors: make(map[string]int64)}, nil
+}
+
+// Commit makes the import durable.
+func (im *Import) Commit() error {
+	im.q.Close()
+	if err := im.tx.Commit(); err != nil {
+		return fmt.Errorf("commit import: %w", explain(err))
+	}
+	return nil
+}
+
+// Rollback abandons the import; the database is as it was before it.
+func (im *Import) Rollback() error {
+	im.q.Close()
+	return im.tx.Rollback()
+}
+
+// StartSource registers a file. A file whose checksum the catalog already
+// knows is a re-import: its records that are already in place count as
+// unchanged and write nothing.
+func (im *Import) StartSource(ctx context.Context, src SourceInfo) error {
+	im.stats = SourceStats{}
+	row, err := im.q.GetSourceBySHA(ctx, src.SHA256)
+	switch {
+	case err == nil:
+		im.source, im.reimport = row.ID, true
+		im.stats.Known = true
+		return nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return explain(err)
+	}
+	id, err := im.q.InsertSource(ctx, dbgen.InsertSourceParams{
+		Path: src.Path, Sha256: src.SHA256, Format: src.Format,
+		Owner: nullString(src.Owner), Size: src.Size,
+	})
+	if err != nil {
+		return explain(err)
+	}
+	im.source, im.reimport = id, false
+	return nil
+}
+
+// SetOwner records the owner of the current source (a profile list names
+// it in its first line, known only once parsing has begun).
+func (im *Import) SetOwner(ctx context.Context, owner string) error {
+	if im.reimport || owner == "" {
+		return nil
+	}
+	return explain(im.q.SetSourceOwner(ctx, dbgen.SetSourceOwnerParams{Owner: nullString(owner), ID: im.source}))
+}
+
+// Skip counts an invalid record that the user chose to skip.
+func (im *Import) Skip() {
+	im.stats.Records++
+	im.stats.Skipped++
+}
+
+// EndSource finishes the current file and returns what its records did.
+func (im *Import) EndSource(ctx context.Context) (SourceStats, error) {
+	if !im.reimport {
+		if err := im.q.SetSourceRecords(ctx, dbgen.SetSourceRecordsParams{Records: int64(im.stats.Records), ID: im.source}); err != nil {
+			return im.stats, explain(err)
+		}
+	}
+	return im.stats, nil
+}
+
+// Add stores one record (the record-th of its file, starting at line): a new
+// paper, or a merge into the paper it duplicates.
+func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) error {
+	im.stats.Records++
+	if im.reimport {
+		_, err := im.q.GetPaperSource(ctx, dbgen.GetPaperSourceParams{SourceID: im.source, Record: int64(record)})
+		if err == nil {
+			im.stats.Unchanged++
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return explain(err)
+		}
+	}
+	match, reason, err := im.findDuplicate(ctx, p)
+	if err != nil {
+		return err
+	}
+	if match != nil {
+		if err := im.merge(ctx, match, p); err != nil {
+			return err
+		}
+		im.stats.Merged++
+		return im.link(ctx, record, line, match.ID, p, "merged", reason)
+	}
+	id, err := im.q.InsertPaper(ctx, dbgen.InsertPaperParams{
+		Title:          p.Title,
+		TitleSource:    nullString(p.TitleSource),
+		TitleKey:       p.TitleKey,
+		Year:           nullInt(p.Year),
+		Month:          nullInt(p.Month),
+		Venue:          nullString(p.Venue),
+		Volume:         nullString(p.Volume),
+		Issue:          nullString(p.Issue),
+		Pages:          nullString(p.Pages),
+		Doi:            nullString(p.DOI),
+		Url:            nullString(p.URL),
+		Abstract:       nullString(p.Abstract),
+		AbstractSource: nullString(p.AbstractSource),
+		EntryType:      nullString(p.EntryType),
+		CitationKey:    nullString(p.CitationKey),
+		Authors:        p.AuthorNames(),
+	})
+	if err != nil {
+		return explain(err)
+	}
+	if err := im.addAuthors(ctx, id, p.Authors); err != nil {
+		return err
+	}
+	im.stats.Added++
+	return im.link(ctx, record, line, id, p, "added", "")
+}
+
+func (im *Import) link(ctx context.Context, record, line int, paper int64, p *importer.Paper, action, reason string) error {
+	err := im.q.InsertPaperSource(ctx, dbgen.InsertPaperSourceParams{
+		SourceID: im.source, Record: int64(record), PaperID: paper, Line: int64(line),
+		CitationKey: nullString(p.CitationKey), Action: action, MatchedOn: nullString(reason),
+	})
+	return explain(err)
+}
+
+// candidate is a paper already stored that a record may duplicate.
+type candidate = dbgen.FindPapersByTitleKeyRow
+
+// findDuplicate looks for the paper p duplicates: by DOI first, then by
+// title key, and lets importer.SameWork decide.
+func (im *Import) findDuplicate(ctx context.Context, p *importer.Paper) (*candidate, string, error) {
+	var rows []candidate
+	if p.DOI != "" {
+		byDOI, err := im.q.FindPapersByDOI(ctx, nullString(p.DOI))
+		if err != nil {
+			return nil, "", explain(err)
+		}
+		for _, r := range byDOI {
+			rows = append(rows, candidate(r))
+		}
+	}
+	byTitle, err := im.q.FindPapersByTitleKey(ctx, p.TitleKey)
+	if err != nil {
+		return nil, "", explain(err)
+	}
+	rows = append(rows, byTitle...)
+	for i := range rows {
+		r := &rows[i]
+		c := importer.Candidate{
+			TitleKey: r.TitleKey, Year: int(r.Year.Int64), DOI: r.Doi.String,
+			Volume: r.Volume.String, Issue: r.Issue.String, Pages: r.Pages.String,
+		}
+		if r.TitleKey == p.TitleKey {
+			keys, err := im.q.PaperFamilyKeys(ctx, r.ID)
+			if err != nil {
+				return nil, "", explain(err)
+			}
+			c.FamilyKeys = keys
+		}
+		if reason, ok := importer.SameWork(p, &c); ok {
+			return r, reason, nil
+		}
+	}
+	return nil, "", nil
+}
+
+// merge fills the fields the stored paper lacks from p. It never overwrites
+// a value, and gives a paper without authors p's authors.
+func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) error {
+	arg := dbgen.FillPaperParams{
+		ID:             c.ID,
+		Year:           c.Year,
+		Month:          c.Month,
+		Venue:          c.Venue,
+		Volume:         c.Volume,
+		Issue:          c.Issue,
+		Pages:          c.Pages,
+		Doi:            c.Doi,
+		Url:            c.Url,
+		Abstract:       c.Abstract,
+		AbstractSource: c.AbstractSource,
+		EntryType:      c.EntryType,
+		CitationKey:    c.CitationKey,
+		Authors:        c.Authors,
+	}
+	changed := false
+	fillInt := func(dst *sql.NullInt64, v int) {
+		if !dst.Valid && v != 0 {
+			*dst, changed = nullInt(v), true
+		}
+	}
+	fillStr := func(dst *sql.NullString, v string) {
+		if !dst.Valid && v != "" {
+			*dst, changed = nullString(v), true
+		}
+	}
+	fillInt(&arg.Year, p.Year)
+	fillInt(&arg.Month, p.Month)
+	fillStr(&arg.Venue, p.Venue)
+	fillStr(&arg.Volume, p.Volume)
+	fillStr(&arg.Issue, p.Issue)
+	fillStr(&arg.Pages, p.Pages)
+	fillStr(&arg.Doi, p.DOI)
+	fillStr(&arg.Url, p.URL)
+	if !arg.Abstract.Valid && p.Abstract != "" {
+		arg.Abstract, arg.AbstractSource, changed = nullString(p.Abstract), nullString(p.AbstractSource), true
+	}
+	fillStr(&arg.EntryType, p.EntryType)
+	fillStr(&arg.CitationKey, p.CitationKey)
+	addAuthors := c.Authors == "" && len(p.Authors) > 0
+	if addAuthors {
+		arg.Authors, changed = p.AuthorNames(), true
+	}
+	if !changed {
+		return nil
+	}
+	if err := im.q.FillPaper(ctx, arg); err != nil {
+		return explain(err)
+	}
+	if addAuthors {
+		return im.addAuthors(ctx, c.ID, p.Authors)
+	}
+	return nil
+}
+
+// addAuthors writes a paper's authorship rows in order, adding authors the
+// catalog does not know yet.
+func (im *Import) addAuthors(ctx context.Context, paper int64, authors []importer.Author) error {
+	for i, a := range authors {
+		id, err := im.authorID(ctx, &a)
+		if err != nil {
+			return err
+		}
+		err = im.q.InsertAuthorship(ctx, dbgen.InsertAuthorshipParams{PaperID: paper, Position: int64(i + 1), AuthorID: id})
+		if err != nil {
+			return explain(err)
+		}
+	}
+	return nil
+}
+
+func (im *Import) authorID(ctx context.Context, a *importer.Author) (int64, error) {
+	if id, ok := im.authors[a.Key]; ok {
+		return id, nil
+	}
+	id, err := im.q.GetAuthorIDByKey(ctx, a.Key)
+	if errors.Is(err, sql.ErrNoRows) {
+		id, err = im.q.InsertAuthor(ctx, dbgen.InsertAuthorParams{
+			Name: a.Name, Family: a.Family, Given: a.Given, NameKey: a.Key, FamilyKey: a.FamilyKey,
+		})
+		if err == nil {
+			im.stats.AuthorsAdded++
+		}
+	}
+	if err != nil {
+		return 0, explain(err)
+	}
+	if len(im.authors) >= maxAuthorCache {
+		clear(im.authors)
+	}
+	im.authors[a.Key] = id
+	return id, nil
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func nullInt(v int) sql.NullInt64 { return sql.NullInt64{Int64: int64(v), Valid: v != 0} }

@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/pressly/goose/v3"
+)
+
+// versionTable is goose's bookkeeping table.
+const versionTable = "goose_db_version"
+
+func (s *Store) provider() (*goose.Provider, error) {
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.DB, migrationsFS(),
+		goose.WithTableName(versionTable), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	return p, nil
+}
+
+// checkVersion refuses, without writing anything, a database that another
+// program owns (tables but no goose version table) or that a newer catalog
+// has migrated past what this binary knows.
+func checkVersion(ctx context.Context, db *sql.DB, p *goose.Provider) error {
+	var tables, versioned int
+	err := db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = ?)
+		FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`, versionTable).Scan(&tables, &versioned)
+	if err != nil {
+		return explain(err)
+	}
+	if versioned == 0 {
+		if tables > 0 {
+			return fmt.Errorf("not a catalog database: it has %d tables but no %s table", tables, versionTable)
+		}
+		return nil
+	}
+	var current int64
+	err = db.QueryRowContext(ctx, `SELECT coalesce(max(version_id), 0) FROM `+versionTable+` WHERE is_applied`).Scan(&current)
+	if err != nil {
+		return explain(err)
+	}
+	sources := p.ListSources()
+	latest := int64(0)
+	if len(sources) > 0 {
+		latest = sources[len(sources)-1].Version
+	}
+	if current > latest {
+		return fmt.Errorf("%w: the file is at schema version %d, this catalog knows up to %d; upgrade catalog", ErrSchemaTooNew, current, latest)
+	}
+	return nil
+}
+
+// MigrationState is one migration's status.
+type MigrationState struct {
+	Version int64
+	Name    string
+	Applied bool
+	At      string // when it was applied, RFC 3339, or ""
+}
+
+// Migrations lists every migration this binary knows and whether it is
+// applied to the database.
+func (s *Store) Migrations(ctx context.Context) ([]MigrationState, error) {
+	p, err := s.provider()
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migration status: %w", explain(err))
+	}
+	out := make([]MigrationState, 0, len(st))
+	for _, m := range st {
+		ms := MigrationState{Version: m.Source.Version, Name: baseName(m.Source.Path), Applied: m.State == goose.StateApplied}
+		if ms.Applied {
+			ms.At = m.AppliedAt.UTC().Format("2006-01-02T15:04:05Z")
+		}
+		out = append(out, ms)
+	}
+	return out, nil
+}
+
+// MigrateUp applies pending migrations up to version (0: all). It returns the
+// migrations applied.
+func (s *Store) MigrateUp(ctx context.Context, version int64) ([]string, error) {
+	p, err := s.provider()
+	if err != nil {
+		return nil, err
+	}
+	var res []*goose.MigrationResult
+	if version == 0 {
+		res, err = p.Up(ctx)
+	} else {
+		res, err = p.UpTo(ctx, version)
+	}
+	return names(res), explainMigration(err)
+}
+
+// MigrateDown rolls back migrations down to version (the result keeps
+// version applied; 0 rolls back everything). It returns the migrations
+// rolled back.
+func (s *Store) MigrateDown(ctx context.Context, version int64) ([]string, error) {
+	p, err := s.provider()
+	if err != nil {
+		return nil, err
+	}
+	res, err := p.DownTo(ctx, version)
+	return names(res), explainMigration(err)
+}
+
+// Version returns the schema version of the database and the newest this
+// binary knows.
+func (s *Store) Version(ctx context.Context) (current, latest int64, err error) {
+	p, err := s.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, latest, err = p.GetVersions(ctx)
+	return current, latest, explain(err)
+}
+
+func explainMigration(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("migrate: %w", explain(err))
+}
+
+func names(res []*goose.MigrationResult) []string {
+	out := make([]string, 0, len(res))
+	for _, r := range res {
+		out = append(out, baseName(r.Source.Path))
+	}
+	return out
+}
+
+func baseName(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == '/' {
+			return path[i+1:]
+		}
+	}
+	return path
+}

@@ -1,0 +1,187 @@
+// Package store opens the catalog's SQLite file, keeps its schema current with
+// the embedded goose migrations, and holds the database code that is not
+// generated: the import write path and search. Generated queries live in
+// internal/dbgen.
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/catalog-dev/catalog/db"
+	"github.com/catalog-dev/catalog/internal/dbgen"
+)
+
+// Store is an open catalog database.
+type Store struct {
+	DB *sql.DB
+	Q  *dbgen.Queries // prepared queries on DB
+	// Path is the file as the user named it.
+	Path string
+}
+
+// Options tune Open.
+type Options struct {
+	// NoMigrate opens without applying pending migrations (catalog migrate
+	// uses it to show and move the version itself).
+	NoMigrate bool
+}
+
+// ErrSchemaTooNew means the file was written by a newer catalog.
+var ErrSchemaTooNew = errors.New("database schema is newer than this catalog")
+
+// sqliteHeader starts every SQLite database file.
+var sqliteHeader = []byte("SQLite format 3\x00")
+
+// dsn builds the modernc connection string. Per-connection settings go here,
+// not in db.Exec, because database/sql pools connections.
+//   - busy_timeout: wait for another writer instead of failing at once.
+//   - journal_mode WAL: readers never block the writer, nor it them.
+//     https://www.sqlite.org/wal.html
+//   - synchronous NORMAL: durable at each checkpoint, safe with WAL.
+//   - recursive_triggers off: as in the sqlite3 shell, so the FTS triggers
+//     behave the same in every client.
+//   - _txlock=immediate: a write transaction takes the write lock when it
+//     begins, so it never fails later with SQLITE_BUSY_SNAPSHOT.
+func dsn(path string) string {
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "recursive_triggers(0)")
+	q.Add("_pragma", "cache_size(-65536)") // 64 MiB page cache per connection
+	q.Add("_txlock", "immediate")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Open opens (creating if needed) the catalog at path and brings its schema
+// up to date. A file that is not a SQLite database, or whose schema is newer
+// than this binary knows, is refused before anything is written to it.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	sqldb, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{DB: sqldb, Path: path}
+	if err := s.init(ctx, opts); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context, opts Options) error {
+	var mode string
+	if err := s.DB.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("open %s: %w", s.Path, explain(err))
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("open %s: journal mode is %q, want wal", s.Path, mode)
+	}
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	if err := checkVersion(ctx, s.DB, p); err != nil {
+		return fmt.Errorf("open %s: %w", s.Path, err)
+	}
+	if !opts.NoMigrate {
+		if _, err := p.Up(ctx); err != nil {
+			return fmt.Errorf("migrate %s: %w", s.Path, explain(err))
+		}
+	}
+	q, err := dbgen.Prepare(ctx, s.DB)
+	if err != nil {
+		if opts.NoMigrate {
+			// The schema may be behind; queries are prepared after migrating.
+			s.Q = dbgen.New(s.DB)
+			return nil
+		}
+		return fmt.Errorf("open %s: prepare queries: %w", s.Path, err)
+	}
+	s.Q = q
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if s.Q != nil {
+		s.Q.Close()
+	}
+	return s.DB.Close()
+}
+
+// checkFile refuses paths that are not, and cannot become, a catalog, before
+// SQLite creates or touches anything.
+func checkFile(path string) error {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("open %s: is a directory, not a database file", path)
+	}
+	if st.Size() == 0 {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, sqliteHeader) {
+		return fmt.Errorf("open %s: not a SQLite database", path)
+	}
+	return nil
+}
+
+// explain turns SQLite result codes that users meet into plain words.
+func explain(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY:
+		return fmt.Errorf("database is busy: another process holds the write lock (%w)", err)
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+		return fmt.Errorf("cannot write the database file or its folder (%w)", err)
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("disk full (%w)", err)
+	case sqlite3.SQLITE_NOTADB:
+		return fmt.Errorf("not a SQLite database (%w)", err)
+	case sqlite3.SQLITE_CORRUPT:
+		return fmt.Errorf("database file is damaged; try catalog doctor (%w)", err)
+	}
+	return err
+}
+
+// migrationsFS is the folder of goose files inside the embedded FS.
+func migrationsFS() fs.FS {
+	sub, err := fs.Sub(db.Migrations, "migrations")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the folder
+	}
+	return sub
+}
