@@ -183,6 +183,8 @@ func DetectFormat(name string, head []byte) string {
 		return "ris"
 	case looksBibTeX(head):
 		return "bibtex"
+	case looksProfile(head):
+		return "profile"
 	}
 	ext := filepath.Ext(name)
 	switch ext {
@@ -201,13 +203,13 @@ func DetectFormat(name string, head []byte) string {
 // looksRIS: the first line is a RIS tag ("TY  - ") or a Web of Science
 // header ("FN ", "PT ").
 func looksRIS(b []byte) bool {
-	if len(b) >= 6 && isTagChar(b[0]) && isTagChar(b[1]) && string(b[2:5]) == "  -" {
+	if len(b) >= 6 && risTagByte(b[0]) && risTagByte(b[1]) && string(b[2:5]) == "  -" {
 		return true
 	}
 	return bytes.HasPrefix(b, []byte("FN ")) || bytes.HasPrefix(b, []byte("PT "))
 }
 
-func isTagChar(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+func risTagByte(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
 // looksBibTeX: a line starting with @word{ or @word( .
 func looksBibTeX(b []byte) bool {
@@ -234,4 +236,17 @@ func looksBibTeX(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// looksProfile: an owner line "Family, Given", then a title, then an
+// authors line of "Family, Given" pairs.
+func looksProfile(b []byte) bool {
+	lines := bytes.SplitN(b, []byte("\n"), 4)
+	if len(lines) < 3 {
+		return false
+	}
+	owner := bytes.TrimSpace(lines[0])
+	authors := bytes.TrimSpace(lines[2])
+	return len(owner) < 200 && bytes.Count(owner, []byte(",")) == 1 &&
+		len(authors) > 0 && bytes.Count(authors, []byte(","))%2 == 1
 }

@@ -45,15 +45,15 @@ func (p *ProfileParser) Next() (*Record, error) {
 		owner, err := p.readLine()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				p.err = &ParseError{Line: 1, Msg: "empty file: expected the profile owner on line 1"}
-				return nil, p.err
+				p.err = io.EOF // reported once, then the stream ends
+				return nil, &ParseError{Line: 1, Msg: "empty file: expected the profile owner on line 1"}
 			}
 			return nil, p.fail(err)
 		}
 		owner = strings.TrimPrefix(owner, "\uFEFF")
 		if strings.TrimSpace(owner) == "" {
-			p.err = &ParseError{Line: 1, Msg: `line 1 is empty: expected the profile owner as "Family, Given"`}
-			return nil, p.err
+			p.err = io.EOF // without an owner line this is no profile list
+			return nil, &ParseError{Line: 1, Msg: `line 1 is empty: expected the profile owner as "Family, Given"`}
 		}
 		p.owner = collapse(owner)
 	}

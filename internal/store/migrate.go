@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 )
@@ -23,7 +26,7 @@ func (s *Store) provider() (*goose.Provider, error) {
 // checkVersion refuses, without writing anything, a database that another
 // program owns (tables but no goose version table) or that a newer catalog
 // has migrated past what this binary knows.
-func checkVersion(ctx context.Context, db *sql.DB, p *goose.Provider) error {
+func checkVersion(ctx context.Context, db *sql.DB) error {
 	var tables, versioned int
 	err := db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = ?)
 		FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`, versionTable).Scan(&tables, &versioned)
@@ -41,15 +44,33 @@ func checkVersion(ctx context.Context, db *sql.DB, p *goose.Provider) error {
 	if err != nil {
 		return explain(err)
 	}
-	sources := p.ListSources()
-	latest := int64(0)
-	if len(sources) > 0 {
-		latest = sources[len(sources)-1].Version
+	latest, err := latestVersion()
+	if err != nil {
+		return err
 	}
 	if current > latest {
 		return fmt.Errorf("%w: the file is at schema version %d, this catalog knows up to %d; upgrade catalog", ErrSchemaTooNew, current, latest)
 	}
 	return nil
+}
+
+// latestVersion is the newest migration this binary embeds, from the
+// goose file names (NNNNN_name.sql).
+func latestVersion() (int64, error) {
+	names, err := fs.Glob(migrationsFS(), "*.sql")
+	if err != nil {
+		return 0, err
+	}
+	var latest int64
+	for _, name := range names {
+		prefix, _, _ := strings.Cut(name, "_")
+		v, err := strconv.ParseInt(prefix, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("migration %s: name does not start with a version number", name)
+		}
+		latest = max(latest, v)
+	}
+	return latest, nil
 }
 
 // MigrationState is one migration's status.

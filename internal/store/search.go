@@ -64,12 +64,13 @@ func (s *Store) Search(ctx context.Context, match string, opt SearchOptions) ([]
 // searchError tells a query the user got wrong from a failure of the
 // database.
 func searchError(err error) error {
+	// The statement is fixed and prepared: a plain SQLITE_ERROR from it
+	// can only come from the MATCH expression.
 	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_ERROR {
-		msg := se.Error()
-		if strings.Contains(msg, "fts5") || strings.Contains(msg, "no such column") || strings.Contains(msg, "syntax error") {
-			return fmt.Errorf("%w: %s", ErrQuerySyntax, strings.TrimPrefix(msg, "SQL logic error: "))
-		}
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_ERROR {
+		msg := strings.TrimPrefix(se.Error(), "SQL logic error: ")
+		msg = strings.TrimSuffix(msg, " (1)")
+		return fmt.Errorf("%w: %s", ErrQuerySyntax, msg)
 	}
 	return explain(err)
 }

@@ -75,6 +75,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
+	if err := precheck(ctx, path); err != nil {
+		return nil, err
+	}
 	sqldb, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -98,9 +101,6 @@ func (s *Store) init(ctx context.Context, opts Options) error {
 	p, err := s.provider()
 	if err != nil {
 		return err
-	}
-	if err := checkVersion(ctx, s.DB, p); err != nil {
-		return fmt.Errorf("open %s: %w", s.Path, err)
 	}
 	if !opts.NoMigrate {
 		if _, err := p.Up(ctx); err != nil {
@@ -152,6 +152,25 @@ func checkFile(path string) error {
 	head := make([]byte, len(sqliteHeader))
 	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, sqliteHeader) {
 		return fmt.Errorf("open %s: not a SQLite database", path)
+	}
+	return nil
+}
+
+// precheck looks at an existing database through a read-only connection
+// without pragmas (journal_mode=WAL would rewrite the file header), so that
+// a file catalog must refuse is refused untouched.
+func precheck(ctx context.Context, path string) error {
+	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+		return nil
+	}
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: "mode=ro"}
+	ro, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer ro.Close()
+	if err := checkVersion(ctx, ro); err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
 	}
 	return nil
 }

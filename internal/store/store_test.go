@@ -1,0 +1,406 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/catalog-dev/catalog/internal/importer"
+)
+
+// openTemp opens a new catalog in a temporary folder.
+func openTemp(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "catalog.db")
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func paper(t *testing.T, rec importer.Record) *importer.Paper {
+	t.Helper()
+	p, err := importer.Normalize(&rec)
+	if err != nil {
+		t.Fatalf("Normalize: %v", err)
+	}
+	return p
+}
+
+func people(names ...string) []importer.Person {
+	var out []importer.Person
+	for _, n := range names {
+		family, given, _ := strings.Cut(n, ", ")
+		out = append(out, importer.Person{Family: family, Given: given})
+	}
+	return out
+}
+
+// importPapers imports papers as one source and commits.
+func importPapers(t *testing.T, s *Store, src SourceInfo, papers ...*importer.Paper) SourceStats {
+	t.Helper()
+	ctx := context.Background()
+	im, err := s.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := im.StartSource(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range papers {
+		if err := im.Add(ctx, i+1, i*3+2, p); err != nil {
+			t.Fatalf("Add: %v", err)
+		}
+	}
+	stats, err := im.EndSource(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return stats
+}
+
+func count(t *testing.T, db *sql.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func checkIntegrity(t *testing.T, db *sql.DB) {
+	t.Helper()
+	var res string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&res); err != nil || res != "ok" {
+		t.Fatalf("integrity_check: %q, %v", res, err)
+	}
+	// rank=1 also compares the index with the content table.
+	if _, err := db.Exec("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
+		t.Fatalf("fts5 integrity-check: %v", err)
+	}
+}
+
+var (
+	attention = importer.Record{Title: "Attention Is All You Need", Year: 2017,
+		Authors: people("Vaswani, Ashish", "Shazeer, Noam", "Parmar, Niki")}
+	bert = importer.Record{Title: "{BERT}: Pre-training of Deep Bidirectional Transformers", Year: 2019,
+		Authors: people("Devlin, Jacob", "Chang, Ming-Wei"), Abstract: "We introduce a new language representation model called \\textbf{BERT}."}
+	muller = importer.Record{Title: "Graphs and Things", Authors: people("Müller, Jürgen", "DAI, Zheqi", "Dai, Juntao")}
+)
+
+func TestImportAndReimport(t *testing.T) {
+	s, _ := openTemp(t)
+	src := SourceInfo{Path: "a.bib", SHA256: "aaa", Format: "bibtex", Size: 10}
+	got := importPapers(t, s, src, paper(t, attention), paper(t, bert), paper(t, muller))
+	want := SourceStats{Records: 3, Added: 3, AuthorsAdded: 8}
+	if got != want {
+		t.Errorf("first import: got %+v, want %+v", got, want)
+	}
+	// The same file again: nothing changes.
+	got = importPapers(t, s, src, paper(t, attention), paper(t, bert), paper(t, muller))
+	want = SourceStats{Records: 3, Unchanged: 3, Known: true}
+	if got != want {
+		t.Errorf("re-import: got %+v, want %+v", got, want)
+	}
+	if n := count(t, s.DB, "SELECT count(*) FROM papers"); n != 3 {
+		t.Errorf("papers: got %d, want 3", n)
+	}
+	if n := count(t, s.DB, "SELECT count(*) FROM paper_sources"); n != 3 {
+		t.Errorf("paper_sources: got %d, want 3", n)
+	}
+	// DAI, Zheqi is shown in title case and is not Dai, Juntao.
+	var names string
+	if err := s.DB.QueryRow("SELECT authors FROM paper_list WHERE title = 'Graphs and Things'").Scan(&names); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Müller, Jürgen; Dai, Zheqi; Dai, Juntao"; names != want {
+		t.Errorf("paper_list.authors: got %q, want %q", names, want)
+	}
+	checkIntegrity(t, s.DB)
+}
+
+func TestMergeAcrossSources(t *testing.T) {
+	s, _ := openTemp(t)
+	importPapers(t, s, SourceInfo{Path: "a.txt", SHA256: "a", Format: "profile", Owner: "Vaswani, Ashish"},
+		paper(t, importer.Record{Title: "Attention is all you need!", Authors: people("Vaswani, Ashish")}))
+	withDOI := attention
+	withDOI.DOI = "https://doi.org/10.5555/3295222.3295349"
+	got := importPapers(t, s, SourceInfo{Path: "b.bib", SHA256: "b", Format: "bibtex"}, paper(t, withDOI))
+	if got.Merged != 1 || got.Added != 0 {
+		t.Fatalf("got %+v, want one merge", got)
+	}
+	var year int
+	var doi string
+	if err := s.DB.QueryRow("SELECT year, doi FROM papers").Scan(&year, &doi); err != nil {
+		t.Fatal(err)
+	}
+	if year != 2017 || doi != "10.5555/3295222.3295349" {
+		t.Errorf("merged paper: got year %d doi %q; want the missing fields filled", year, doi)
+	}
+	// The first source's authors stay; both sources are recorded.
+	if n := count(t, s.DB, "SELECT count(*) FROM authorship"); n != 1 {
+		t.Errorf("authorship rows: got %d, want 1 (the existing list is kept)", n)
+	}
+	if n := count(t, s.DB, "SELECT count(DISTINCT source_id) FROM paper_sources"); n != 2 {
+		t.Errorf("sources behind the paper: got %d, want 2", n)
+	}
+	checkIntegrity(t, s.DB)
+}
+
+func TestRollbackLeavesDatabaseUnchanged(t *testing.T) {
+	s, path := openTemp(t)
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, paper(t, attention))
+	ctx := context.Background()
+	im, err := s.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := im.StartSource(ctx, SourceInfo{Path: "b", SHA256: "b", Format: "bibtex"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Add(ctx, 1, 1, paper(t, bert)); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if n := count(t, s2.DB, "SELECT count(*) FROM papers"); n != 1 {
+		t.Errorf("papers after rollback: got %d, want 1", n)
+	}
+	if n := count(t, s2.DB, "SELECT count(*) FROM sources"); n != 1 {
+		t.Errorf("sources after rollback: got %d, want 1", n)
+	}
+	checkIntegrity(t, s2.DB)
+}
+
+func TestSearch(t *testing.T) {
+	s, _ := openTemp(t)
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"},
+		paper(t, attention), paper(t, bert), paper(t, muller))
+	tests := []struct {
+		match string
+		want  []string // titles in rank order
+	}{
+		{`"muller"`, []string{"Graphs and Things"}},
+		{`"bert"`, []string{"BERT: Pre-training of Deep Bidirectional Transformers"}},
+		{`"attention"`, []string{"Attention Is All You Need"}},
+		{`"nothing"`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.match, func(t *testing.T) {
+			hits, err := s.Search(context.Background(), tt.match, SearchOptions{Limit: 10, MarkOpen: "[", MarkClose: "]"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.Title)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	hits, err := s.Search(context.Background(), `"muller"`, SearchOptions{Limit: 1})
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("got %v, %v", hits, err)
+	}
+	if want := []string{"Müller, Jürgen", "Dai, Zheqi", "Dai, Juntao"}; strings.Join(hits[0].Authors, "|") != strings.Join(want, "|") {
+		t.Errorf("authors: got %q, want %q in order", hits[0].Authors, want)
+	}
+	if _, err := s.Search(context.Background(), `title:(`, SearchOptions{Limit: 1}); !errors.Is(err, ErrQuerySyntax) {
+		t.Errorf("bad FTS5 syntax: got %v, want ErrQuerySyntax", err)
+	}
+}
+
+// TestTitleWeightedAboveAbstract: a word in the title outranks the same
+// word in an abstract.
+func TestTitleWeightedAboveAbstract(t *testing.T) {
+	s, _ := openTemp(t)
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"},
+		paper(t, importer.Record{Title: "Something else entirely", Abstract: "We study transformers for speech.", Authors: people("A, B")}),
+		paper(t, importer.Record{Title: "Transformers for speech", Abstract: "Something else entirely.", Authors: people("C, D")}))
+	hits, err := s.Search(context.Background(), `"transformers"`, SearchOptions{Limit: 2})
+	if err != nil || len(hits) != 2 {
+		t.Fatalf("got %v, %v", hits, err)
+	}
+	if hits[0].Title != "Transformers for speech" {
+		t.Errorf("first hit: got %q, want the title match", hits[0].Title)
+	}
+}
+
+func TestMigrateUpDownUp(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, paper(t, attention))
+	cur, latest, err := s.Version(ctx)
+	if err != nil || cur != latest || cur == 0 {
+		t.Fatalf("Version: %d, %d, %v; want current == latest > 0", cur, latest, err)
+	}
+	down, err := s.MigrateDown(ctx, 0)
+	if err != nil || len(down) == 0 {
+		t.Fatalf("MigrateDown: %v, %v", down, err)
+	}
+	if n := count(t, s.DB, "SELECT count(*) FROM sqlite_schema WHERE name IN ('papers', 'papers_fts', 'paper_list')"); n != 0 {
+		t.Errorf("after down: %d catalog objects remain, want 0", n)
+	}
+	up, err := s.MigrateUp(ctx, 0)
+	if err != nil || len(up) != len(down) {
+		t.Fatalf("MigrateUp: %v, %v", up, err)
+	}
+	if n := count(t, s.DB, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'papers_fts_%'"); n != 4 {
+		t.Errorf("FTS triggers after up: got %d, want 4", n)
+	}
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, paper(t, attention))
+	checkIntegrity(t, s.DB)
+	hits, err := s.Search(ctx, `"attention"`, SearchOptions{Limit: 5})
+	if err != nil || len(hits) != 1 {
+		t.Errorf("search after down and up: %v, %v", hits, err)
+	}
+}
+
+func TestOpenRefuses(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+
+	notDB := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notDB, []byte("just some text, long enough to have a header"), 0o644)
+
+	foreign := filepath.Join(dir, "other.db")
+	db, err := sql.Open("sqlite", foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE things (x)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	newer, _ := openTemp(t)
+	if _, err := newer.DB.Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, 1)"); err != nil {
+		t.Fatal(err)
+	}
+	newer.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	newer.Close()
+
+	tests := []struct {
+		name, path, want string
+	}{
+		{"directory", dir, "is a directory"},
+		{"not sqlite", notDB, "not a SQLite database"},
+		{"another program's database", foreign, "not a catalog database"},
+		{"newer schema", newer.Path, "newer than this catalog"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before []byte
+			if st, err := os.Stat(tt.path); err == nil && !st.IsDir() {
+				before, _ = os.ReadFile(tt.path)
+			}
+			s, err := Open(ctx, tt.path, Options{})
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open succeeded, want an error containing %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %q, want it to contain %q", err, tt.want)
+			}
+			if before != nil {
+				after, _ := os.ReadFile(tt.path)
+				if !bytes.Equal(before, after) {
+					t.Errorf("the file changed")
+				}
+			}
+		})
+	}
+}
+
+// TestRecursiveTriggersOff: catalog's connections behave like the sqlite3
+// shell, and INSERT OR REPLACE keeps the index right.
+func TestRecursiveTriggersOff(t *testing.T) {
+	s, _ := openTemp(t)
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, paper(t, attention))
+	if n := count(t, s.DB, "PRAGMA recursive_triggers"); n != 0 {
+		t.Errorf("recursive_triggers: got %d, want 0", n)
+	}
+	if _, err := s.DB.Exec("INSERT OR REPLACE INTO papers (id, title) VALUES (1, 'Replaced qwerty')"); err != nil {
+		t.Fatal(err)
+	}
+	checkIntegrity(t, s.DB)
+	if n := count(t, s.DB, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'attention'"); n != 0 {
+		t.Errorf("old title still indexed")
+	}
+	if n := count(t, s.DB, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'qwerty'"); n != 1 {
+		t.Errorf("new title not indexed")
+	}
+}
+
+// TestSQLite3Shell opens a catalog with the sqlite3 shell users have
+// (Debian 12: 3.40) and does what they do.
+func TestSQLite3Shell(t *testing.T) {
+	shell, err := exec.LookPath("sqlite3")
+	if err != nil {
+		if os.Getenv("CATALOG_REQUIRE_SQLITE3") != "" {
+			t.Fatal("sqlite3 shell not found and CATALOG_REQUIRE_SQLITE3 is set")
+		}
+		t.Skip("sqlite3 shell not installed (apt-get install sqlite3); skipping the shell compatibility test")
+	}
+	s, path := openTemp(t)
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"},
+		paper(t, attention), paper(t, bert), paper(t, muller))
+	s.Close()
+
+	run := func(sql string) string {
+		t.Helper()
+		cmd := exec.Command(shell, "-bail", path)
+		cmd.Stdin = strings.NewReader(sql)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("sqlite3 %q: %v\n%s", sql, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if out := run(".schema"); !strings.Contains(out, "CREATE VIRTUAL TABLE papers_fts") || strings.Contains(out, "rror") {
+		t.Errorf(".schema: %s", out)
+	}
+	tests := []struct{ sql, want string }{
+		{"PRAGMA integrity_check;", "ok"},
+		{"SELECT title FROM papers_fts WHERE papers_fts MATCH 'muller' ORDER BY rank;", "Graphs and Things"},
+		{"SELECT authors FROM paper_list WHERE id = 3;", "Müller, Jürgen; Dai, Zheqi; Dai, Juntao"},
+		{"INSERT INTO papers (title, abstract) VALUES ('Zyxwv from the shell', 'typed by hand'); SELECT p.title FROM papers_fts f JOIN papers p ON p.id = f.rowid WHERE papers_fts MATCH 'zyxwv';", "Zyxwv from the shell"},
+		{"INSERT OR REPLACE INTO papers (id, title) VALUES (1, 'Replaced qwerty'); SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'attention';", "0"},
+		{"UPDATE papers SET abstract = 'now about graphs' WHERE id = 2; SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'abstract:graphs';", "2"},
+		{"DELETE FROM papers WHERE id = 2; SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'bert';", "0"},
+		{"INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1); PRAGMA integrity_check;", "ok"},
+		{"SELECT snippet(papers_fts, -1, '[', ']', '...', 8) FROM papers_fts WHERE papers_fts MATCH 'qwerty';", "Replaced [qwerty]"},
+	}
+	for _, tt := range tests {
+		if got := run(tt.sql); got != tt.want {
+			t.Errorf("sqlite3 %q:\n got %q\nwant %q", tt.sql, got, tt.want)
+		}
+	}
+	// And catalog still opens it and finds the index sound.
+	s2, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	checkIntegrity(t, s2.DB)
+}
