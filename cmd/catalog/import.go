@@ -124,7 +124,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		results = append(results, result{in.Name, stats})
 	}
-	if err := im.Commit(); err != nil {
+	if err := im.Commit(ctx); err != nil {
 		return err
 	}
 	committed = true

@@ -19,12 +19,12 @@ INSERT INTO paper_sources (source_id, record, paper_id, line, citation_key, acti
 VALUES (?, ?, ?, ?, ?, ?, ?);
 
 -- name: FindPapersByTitleKey :many
-SELECT id, title_key, year, month, venue, volume, issue, pages, doi, url,
+SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
        abstract, abstract_source, entry_type, citation_key, authors
 FROM papers WHERE title_key = ? ORDER BY id LIMIT 50;
 
 -- name: FindPapersByDOI :many
-SELECT id, title_key, year, month, venue, volume, issue, pages, doi, url,
+SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
        abstract, abstract_source, entry_type, citation_key, authors
 FROM papers WHERE doi = ? ORDER BY id LIMIT 50;
 
@@ -63,3 +63,25 @@ INSERT INTO authorship (paper_id, position, author_id) VALUES (?, ?, ?);
 
 -- name: SetSourceOwner :exec
 UPDATE sources SET owner = ? WHERE id = ?;
+
+-- Bulk indexing. During an import the FTS insert and update triggers are
+-- set aside (see internal/store/import.go) and the new rows are indexed in
+-- one statement at the end: FTS5 flushes its pending terms at every
+-- statement savepoint, so indexing row by row inside a long transaction
+-- writes thousands of tiny segments and spends its time merging them.
+
+-- name: MaxPaperID :one
+SELECT CAST(coalesce(max(id), 0) AS INTEGER) AS max_id FROM papers;
+
+-- name: IndexPapersAfter :exec
+INSERT INTO papers_fts (rowid, title, abstract, authors)
+SELECT id, title, abstract, authors FROM papers WHERE id > ?;
+
+-- name: IndexPaper :exec
+INSERT INTO papers_fts (rowid, title, abstract, authors)
+SELECT id, title, abstract, authors FROM papers WHERE id = ?;
+
+-- name: UnindexPaper :exec
+-- Removes a paper's entry; the values must be the ones indexed.
+INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)
+VALUES ('delete', sqlc.arg(id), sqlc.arg(title), sqlc.narg(abstract), sqlc.arg(authors));

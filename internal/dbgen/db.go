@@ -48,6 +48,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getSourceBySHAStmt, err = db.PrepareContext(ctx, getSourceBySHA); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSourceBySHA: %w", err)
 	}
+	if q.indexPaperStmt, err = db.PrepareContext(ctx, indexPaper); err != nil {
+		return nil, fmt.Errorf("error preparing query IndexPaper: %w", err)
+	}
+	if q.indexPapersAfterStmt, err = db.PrepareContext(ctx, indexPapersAfter); err != nil {
+		return nil, fmt.Errorf("error preparing query IndexPapersAfter: %w", err)
+	}
 	if q.insertAuthorStmt, err = db.PrepareContext(ctx, insertAuthor); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuthor: %w", err)
 	}
@@ -66,6 +72,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPaperAuthorsStmt, err = db.PrepareContext(ctx, listPaperAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperAuthors: %w", err)
 	}
+	if q.maxPaperIDStmt, err = db.PrepareContext(ctx, maxPaperID); err != nil {
+		return nil, fmt.Errorf("error preparing query MaxPaperID: %w", err)
+	}
 	if q.paperFamilyKeysStmt, err = db.PrepareContext(ctx, paperFamilyKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query PaperFamilyKeys: %w", err)
 	}
@@ -77,6 +86,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setSourceRecordsStmt, err = db.PrepareContext(ctx, setSourceRecords); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSourceRecords: %w", err)
+	}
+	if q.unindexPaperStmt, err = db.PrepareContext(ctx, unindexPaper); err != nil {
+		return nil, fmt.Errorf("error preparing query UnindexPaper: %w", err)
 	}
 	return &q, nil
 }
@@ -123,6 +135,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getSourceBySHAStmt: %w", cerr)
 		}
 	}
+	if q.indexPaperStmt != nil {
+		if cerr := q.indexPaperStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing indexPaperStmt: %w", cerr)
+		}
+	}
+	if q.indexPapersAfterStmt != nil {
+		if cerr := q.indexPapersAfterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing indexPapersAfterStmt: %w", cerr)
+		}
+	}
 	if q.insertAuthorStmt != nil {
 		if cerr := q.insertAuthorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAuthorStmt: %w", cerr)
@@ -153,6 +175,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPaperAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.maxPaperIDStmt != nil {
+		if cerr := q.maxPaperIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing maxPaperIDStmt: %w", cerr)
+		}
+	}
 	if q.paperFamilyKeysStmt != nil {
 		if cerr := q.paperFamilyKeysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paperFamilyKeysStmt: %w", cerr)
@@ -171,6 +198,11 @@ func (q *Queries) Close() error {
 	if q.setSourceRecordsStmt != nil {
 		if cerr := q.setSourceRecordsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setSourceRecordsStmt: %w", cerr)
+		}
+	}
+	if q.unindexPaperStmt != nil {
+		if cerr := q.unindexPaperStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing unindexPaperStmt: %w", cerr)
 		}
 	}
 	return err
@@ -220,16 +252,20 @@ type Queries struct {
 	getAuthorIDByKeyStmt     *sql.Stmt
 	getPaperSourceStmt       *sql.Stmt
 	getSourceBySHAStmt       *sql.Stmt
+	indexPaperStmt           *sql.Stmt
+	indexPapersAfterStmt     *sql.Stmt
 	insertAuthorStmt         *sql.Stmt
 	insertAuthorshipStmt     *sql.Stmt
 	insertPaperStmt          *sql.Stmt
 	insertPaperSourceStmt    *sql.Stmt
 	insertSourceStmt         *sql.Stmt
 	listPaperAuthorsStmt     *sql.Stmt
+	maxPaperIDStmt           *sql.Stmt
 	paperFamilyKeysStmt      *sql.Stmt
 	searchPapersStmt         *sql.Stmt
 	setSourceOwnerStmt       *sql.Stmt
 	setSourceRecordsStmt     *sql.Stmt
+	unindexPaperStmt         *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -244,15 +280,19 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getAuthorIDByKeyStmt:     q.getAuthorIDByKeyStmt,
 		getPaperSourceStmt:       q.getPaperSourceStmt,
 		getSourceBySHAStmt:       q.getSourceBySHAStmt,
+		indexPaperStmt:           q.indexPaperStmt,
+		indexPapersAfterStmt:     q.indexPapersAfterStmt,
 		insertAuthorStmt:         q.insertAuthorStmt,
 		insertAuthorshipStmt:     q.insertAuthorshipStmt,
 		insertPaperStmt:          q.insertPaperStmt,
 		insertPaperSourceStmt:    q.insertPaperSourceStmt,
 		insertSourceStmt:         q.insertSourceStmt,
 		listPaperAuthorsStmt:     q.listPaperAuthorsStmt,
+		maxPaperIDStmt:           q.maxPaperIDStmt,
 		paperFamilyKeysStmt:      q.paperFamilyKeysStmt,
 		searchPapersStmt:         q.searchPapersStmt,
 		setSourceOwnerStmt:       q.setSourceOwnerStmt,
 		setSourceRecordsStmt:     q.setSourceRecordsStmt,
+		unindexPaperStmt:         q.unindexPaperStmt,
 	}
 }

@@ -58,13 +58,14 @@ func (q *Queries) FillPaper(ctx context.Context, arg FillPaperParams) error {
 }
 
 const findPapersByDOI = `-- name: FindPapersByDOI :many
-SELECT id, title_key, year, month, venue, volume, issue, pages, doi, url,
+SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
        abstract, abstract_source, entry_type, citation_key, authors
 FROM papers WHERE doi = ? ORDER BY id LIMIT 50
 `
 
 type FindPapersByDOIRow struct {
 	ID             int64
+	Title          string
 	TitleKey       string
 	Year           sql.NullInt64
 	Month          sql.NullInt64
@@ -92,6 +93,7 @@ func (q *Queries) FindPapersByDOI(ctx context.Context, doi sql.NullString) ([]Fi
 		var i FindPapersByDOIRow
 		if err := rows.Scan(
 			&i.ID,
+			&i.Title,
 			&i.TitleKey,
 			&i.Year,
 			&i.Month,
@@ -121,13 +123,14 @@ func (q *Queries) FindPapersByDOI(ctx context.Context, doi sql.NullString) ([]Fi
 }
 
 const findPapersByTitleKey = `-- name: FindPapersByTitleKey :many
-SELECT id, title_key, year, month, venue, volume, issue, pages, doi, url,
+SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
        abstract, abstract_source, entry_type, citation_key, authors
 FROM papers WHERE title_key = ? ORDER BY id LIMIT 50
 `
 
 type FindPapersByTitleKeyRow struct {
 	ID             int64
+	Title          string
 	TitleKey       string
 	Year           sql.NullInt64
 	Month          sql.NullInt64
@@ -155,6 +158,7 @@ func (q *Queries) FindPapersByTitleKey(ctx context.Context, titleKey string) ([]
 		var i FindPapersByTitleKeyRow
 		if err := rows.Scan(
 			&i.ID,
+			&i.Title,
 			&i.TitleKey,
 			&i.Year,
 			&i.Month,
@@ -235,6 +239,26 @@ func (q *Queries) GetSourceBySHA(ctx context.Context, sha256 string) (GetSourceB
 		&i.Records,
 	)
 	return i, err
+}
+
+const indexPaper = `-- name: IndexPaper :exec
+INSERT INTO papers_fts (rowid, title, abstract, authors)
+SELECT id, title, abstract, authors FROM papers WHERE id = ?
+`
+
+func (q *Queries) IndexPaper(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, q.indexPaperStmt, indexPaper, id)
+	return err
+}
+
+const indexPapersAfter = `-- name: IndexPapersAfter :exec
+INSERT INTO papers_fts (rowid, title, abstract, authors)
+SELECT id, title, abstract, authors FROM papers WHERE id > ?
+`
+
+func (q *Queries) IndexPapersAfter(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, q.indexPapersAfterStmt, indexPapersAfter, id)
+	return err
 }
 
 const insertAuthor = `-- name: InsertAuthor :one
@@ -387,6 +411,23 @@ func (q *Queries) InsertSource(ctx context.Context, arg InsertSourceParams) (int
 	return id, err
 }
 
+const maxPaperID = `-- name: MaxPaperID :one
+
+SELECT CAST(coalesce(max(id), 0) AS INTEGER) AS max_id FROM papers
+`
+
+// Bulk indexing. During an import the FTS insert and update triggers are
+// set aside (see internal/store/import.go) and the new rows are indexed in
+// one statement at the end: FTS5 flushes its pending terms at every
+// statement savepoint, so indexing row by row inside a long transaction
+// writes thousands of tiny segments and spends its time merging them.
+func (q *Queries) MaxPaperID(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.maxPaperIDStmt, maxPaperID)
+	var max_id int64
+	err := row.Scan(&max_id)
+	return max_id, err
+}
+
 const paperFamilyKeys = `-- name: PaperFamilyKeys :many
 SELECT a.family_key
 FROM authorship s JOIN authors a ON a.id = s.author_id
@@ -442,5 +483,28 @@ type SetSourceRecordsParams struct {
 
 func (q *Queries) SetSourceRecords(ctx context.Context, arg SetSourceRecordsParams) error {
 	_, err := q.exec(ctx, q.setSourceRecordsStmt, setSourceRecords, arg.Records, arg.ID)
+	return err
+}
+
+const unindexPaper = `-- name: UnindexPaper :exec
+INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)
+VALUES ('delete', ?1, ?2, ?3, ?4)
+`
+
+type UnindexPaperParams struct {
+	ID       int64
+	Title    string
+	Abstract sql.NullString
+	Authors  string
+}
+
+// Removes a paper's entry; the values must be the ones indexed.
+func (q *Queries) UnindexPaper(ctx context.Context, arg UnindexPaperParams) error {
+	_, err := q.exec(ctx, q.unindexPaperStmt, unindexPaper,
+		arg.ID,
+		arg.Title,
+		arg.Abstract,
+		arg.Authors,
+	)
 	return err
 }

@@ -37,6 +37,13 @@ type Import struct {
 	q       *dbgen.Queries
 	authors map[string]int64 // name_key -> id, a cache within this transaction
 
+	// Bulk indexing: papers with ids above maxID are new and are indexed in
+	// one statement at Commit; existing papers whose indexed text a merge
+	// changed are unindexed at once and reindexed at Commit.
+	maxID    int64
+	reindex  map[int64]bool // unindexed once, with the values indexed before the import
+	triggers []string // CREATE TRIGGER statements set aside, restored at Commit
+
 	source   int64 // current source id
 	reimport bool  // the current source was imported before
 	stats    SourceStats
@@ -52,18 +59,63 @@ func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
-	q, err := dbgen.Prepare(ctx, tx)
-	if err != nil {
+	im := &Import{tx: tx, authors: make(map[string]int64), reindex: make(map[int64]bool)}
+	if err := im.setTriggersAside(ctx); err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
-	return &Import{tx: tx, q: q, authors: make(map[string]int64)}, nil
+	if im.q, err = dbgen.Prepare(ctx, tx); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("begin import: %w", explain(err))
+	}
+	if im.maxID, err = im.q.MaxPaperID(ctx); err != nil {
+		im.Rollback()
+		return nil, fmt.Errorf("begin import: %w", explain(err))
+	}
+	return im, nil
 }
 
-// Commit makes the import durable.
-func (im *Import) Commit() error {
+// bulkTriggers are the FTS triggers an import sets aside. The delete and
+// replace triggers stay: an import never deletes.
+var bulkTriggers = []string{"papers_fts_insert", "papers_fts_update"}
+
+// setTriggersAside drops the per-row FTS triggers inside the import
+// transaction, keeping their SQL from sqlite_schema to restore them at
+// Commit. Other connections never see them missing: DDL is transactional,
+// and a rollback brings them back.
+func (im *Import) setTriggersAside(ctx context.Context) error {
+	for _, name := range bulkTriggers {
+		var def string
+		err := im.tx.QueryRowContext(ctx, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?", name).Scan(&def)
+		if err != nil {
+			return fmt.Errorf("trigger %s: %w", name, err)
+		}
+		if _, err := im.tx.ExecContext(ctx, "DROP TRIGGER "+name); err != nil {
+			return err
+		}
+		im.triggers = append(im.triggers, def)
+	}
+	return nil
+}
+
+// Commit indexes what the import added or changed, restores the triggers
+// and makes the import durable.
+func (im *Import) Commit(ctx context.Context) error {
+	err := im.q.IndexPapersAfter(ctx, im.maxID)
+	for id := range im.reindex {
+		if err == nil {
+			err = im.q.IndexPaper(ctx, id)
+		}
+	}
 	im.q.Close()
-	if err := im.tx.Commit(); err != nil {
+	for i := 0; err == nil && i < len(im.triggers); i++ {
+		_, err = im.tx.ExecContext(ctx, im.triggers[i])
+	}
+	if err == nil {
+		err = im.tx.Commit()
+	}
+	if err != nil {
+		im.tx.Rollback()
 		return fmt.Errorf("commit import: %w", explain(err))
 	}
 	return nil
@@ -276,6 +328,14 @@ func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) er
 	}
 	if !changed {
 		return nil
+	}
+	if c.ID <= im.maxID && !im.reindex[c.ID] && (arg.Abstract != c.Abstract || arg.Authors != c.Authors) {
+		// The indexed text changes: unindex the old now, index the new at Commit.
+		err := im.q.UnindexPaper(ctx, dbgen.UnindexPaperParams{ID: c.ID, Title: c.Title, Abstract: c.Abstract, Authors: c.Authors})
+		if err != nil {
+			return explain(err)
+		}
+		im.reindex[c.ID] = true
 	}
 	if err := im.q.FillPaper(ctx, arg); err != nil {
 		return explain(err)

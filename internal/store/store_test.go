@@ -64,7 +64,7 @@ func importPapers(t *testing.T, s *Store, src SourceInfo, papers ...*importer.Pa
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := im.Commit(); err != nil {
+	if err := im.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return stats
