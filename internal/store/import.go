@@ -42,7 +42,7 @@ type Import struct {
 	// changed are unindexed at once and reindexed at Commit.
 	maxID    int64
 	reindex  map[int64]bool // unindexed once, with the values indexed before the import
-	triggers []string // CREATE TRIGGER statements set aside, restored at Commit
+	triggers []string       // CREATE TRIGGER statements set aside, restored at Commit
 
 	source   int64 // current source id
 	reimport bool  // the current source was imported before
