@@ -36,8 +36,8 @@ func TestRebuildInvertedIndex(t *testing.T) {
 		{`{}`, ""},
 		{`{"Hello": [0], "world.": [1]}`, "Hello world."},
 		{`{"the": [0, 2], "cat": [1], "hat.": [3]}`, "the cat the hat."},
-		{`{"b": [10], "a": [3], "c": [100]}`, "a b c"},     // gaps closed up
-		{`{"y": [1], "x": [1], "z": [0]}`, "z x y"},        // a shared position: alphabetical
+		{`{"b": [10], "a": [3], "c": [100]}`, "a b c"}, // gaps closed up
+		{`{"y": [1], "x": [1], "z": [0]}`, "z x y"},    // a shared position: alphabetical
 		{`{"late": [5], "early": [-1], "mid": [2]}`, "early mid late"},
 		{`{"word": []}`, ""},
 		{`{"<b>bold</b>": [0], "\\alpha": [1]}`, `<b>bold</b> \alpha`}, // raw text kept
