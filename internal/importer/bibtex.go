@@ -122,14 +122,15 @@ const (
 	maxParentBytes  = 32 << 20
 	maxPending      = 10_000
 	maxPendingBytes = 32 << 20
-	bibBufSize      = 64 << 10
+	bibBufSize      = 64 << 10 // read buffer: starts at bibBufMin, grows to this
+	bibBufMin       = 4 << 10
 )
 
 // NewBibTeXParser returns a parser reading BibTeX or BibLaTeX from r.
 func NewBibTeXParser(r io.Reader) *BibTeXParser {
 	return &BibTeXParser{
 		rd:     r,
-		buf:    make([]byte, bibBufSize),
+		buf:    make([]byte, bibBufMin),
 		line:   1,
 		macros: map[string]string{},
 	}
@@ -284,6 +285,10 @@ func (p *BibTeXParser) fill() bool {
 		return false
 	}
 	p.base += int64(p.w)
+	if p.w == len(p.buf) && len(p.buf) < bibBufSize {
+		// The input keeps coming in full buffers: read bigger chunks.
+		p.buf = make([]byte, 2*len(p.buf))
+	}
 	p.r, p.w = 0, 0
 	for range 100 {
 		n, err := p.rd.Read(p.buf)
@@ -1039,7 +1044,7 @@ func (p *BibTeXParser) record(key string) (*Record, error) {
 		p.crossref = cr
 	}
 	if bibContainerType(rec.Type) || p.pending[strings.ToLower(key)] != nil {
-		p.keepParent(strings.ToLower(key), rec, f)
+		p.keepParent(strings.ToLower(key), rec)
 	}
 	return rec, nil
 }
@@ -1061,7 +1066,9 @@ func bibContainerType(t string) bool {
 	return false
 }
 
-func (p *BibTeXParser) keepParent(key string, rec *Record, f *[numFields]string) {
+// keepParent remembers what crossref children of rec may inherit, within
+// maxParents and maxParentBytes.
+func (p *BibTeXParser) keepParent(key string, rec *Record) {
 	if key == "" || len(p.parents) >= maxParents {
 		return
 	}
@@ -1089,9 +1096,8 @@ func (p *BibTeXParser) keepParent(key string, rec *Record, f *[numFields]string)
 	if p.parents == nil {
 		p.parents = map[string]*bibParent{}
 	}
-	if old, ok := p.parents[key]; ok {
-		_ = old // first entry with a key wins, as BibTeX's duplicate rule
-		return
+	if _, ok := p.parents[key]; ok {
+		return // the first entry with a key wins, as in BibTeX
 	}
 	p.parents[key] = info
 	p.parentBytes += size
@@ -1288,7 +1294,7 @@ func bibDate(s string) (year, month int) {
 		for i < len(part) && part[i] >= '0' && part[i] <= '9' {
 			i++
 		}
-		if i < 4 || i > 4 {
+		if i != 4 {
 			return 0, 0
 		}
 		year = bibYear(part[:i])

@@ -129,6 +129,7 @@ func TestBibTeXErrors(t *testing.T) {
 			[]string{"a@3", `error@6: expected "="`, "c@7"}},
 		{"stray at signs", "@ @@ @{x} @123 a@b.c\n@misc{a}", []string{"a@2"}},
 		{"at sign followed by text", "@misc\n@misc{a}", []string{"a@2"}},
+		{"byte order mark", "\ufeff@misc{a}", []string{"a@1"}},
 		{"empty input", "", nil},
 		{"only text", "no entries here\n", nil},
 	}

@@ -33,7 +33,10 @@ import (
 //
 // An item longer than MaxRecordBytes is a *ParseError (it is skipped, never
 // held in memory whole), as is one with more than MaxAuthors authors or
-// editors, or one that is not a JSON object.
+// editors, or one that is not a JSON object. Each item is decoded on its own
+// with encoding/json into a struct of the fields below (invalid UTF-8 in
+// strings becomes U+FFFD); a json.Decoder over the whole stream is not used
+// because it can neither tell lines nor recover after a syntax error.
 //
 // Mapping:
 //
@@ -522,6 +525,8 @@ func (s *jsonSplitter) next() ([]byte, int, error) {
 	return nil, 0, io.EOF
 }
 
+var jsonNewline = []byte("\n")
+
 // item reads one value that starts with c.
 func (s *jsonSplitter) item(c byte) ([]byte, int, error) {
 	start := s.line
@@ -564,31 +569,52 @@ func (s *jsonSplitter) item(c byte) ([]byte, int, error) {
 		}
 		w, _ := s.br.Peek(s.br.Buffered())
 		n := len(w)
-		for i, c := range w {
+		qi := -1 // position of the next '"' in w when inside a string
+		for i := 0; i < len(w) && !done; {
 			if inStr {
-				switch {
-				case esc:
+				if esc {
 					esc = false
-				case c == '\\':
-					esc = true
-				case c == '"':
-					inStr = false
-					if depth == 0 {
-						n, done = i+1, true
+					if w[i] == '\n' {
+						s.line++
 					}
-				case c == '\n':
-					s.line++
+					i++
+					continue
 				}
-				if done {
-					break
+				// Skip to the closing quote or the next backslash, counting
+				// newlines (invalid in JSON strings, but lines must stay right).
+				// The quote's position is kept until it is passed, so that
+				// a string full of escapes is still scanned in linear time.
+				if qi < i {
+					qi = len(w)
+					if q := bytes.IndexByte(w[i:], '"'); q >= 0 {
+						qi = i + q
+					}
+				}
+				span := w[i:qi]
+				if b := bytes.IndexByte(span, '\\'); b >= 0 {
+					s.line += bytes.Count(span[:b], jsonNewline)
+					i += b + 1
+					esc = true
+					continue
+				}
+				s.line += bytes.Count(span, jsonNewline)
+				if qi == len(w) {
+					i = len(w)
+					continue
+				}
+				i = qi + 1
+				inStr = false
+				if depth == 0 {
+					n, done = i, true
 				}
 				continue
 			}
+			c := w[i]
 			if scalar {
 				if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == '[' || c == ']' || c == '{' || c == '}' || c == '"' {
 					n, done = i, true
-					break
 				}
+				i++
 				continue
 			}
 			switch c {
@@ -604,9 +630,7 @@ func (s *jsonSplitter) item(c byte) ([]byte, int, error) {
 			case '\n':
 				s.line++
 			}
-			if done {
-				break
-			}
+			i++
 		}
 		add(w[:n])
 		_, _ = s.br.Discard(n)

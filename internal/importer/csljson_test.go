@@ -239,6 +239,18 @@ func TestCSLJSONLongItem(t *testing.T) {
 	})
 }
 
+// Escapes across the reader's 64 KiB windows: a title of 300,000 escaped
+// quotes and backslashes (scanned in linear time), then a line count check.
+func TestCSLJSONEscapedStrings(t *testing.T) {
+	title := strings.Repeat(`\"\\`, 150000)
+	in := "[\n" + `{"title": "` + title + `"},` + "\n" + `{"title": "B\n"}` + "\n]"
+	got := outline(t, NewCSLJSONParser(strings.NewReader(in)))
+	want := []string{"2:" + strings.Repeat(`"\`, 150000), "3:B"} // the title is trimmed
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %d results (last %.40q), want %d", len(got), got[len(got)-1], len(want))
+	}
+}
+
 func TestCSLJSONTooManyAuthors(t *testing.T) {
 	names := strings.TrimSuffix(strings.Repeat(`{"family": "F"},`, MaxAuthors+1), ",")
 	in := `{"title": "Crowd", "author": [` + names + `]}` + "\n" + `{"title": "B"}`

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -112,6 +113,28 @@ func FuzzCSLJSON(f *testing.F) {
 	f.Add([]byte("{\n\"title\": [\"a\"],\n\"issued\": \"2001-02\"\n}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkStream(t, data, NewCSLJSONParser(bytes.NewReader(data)))
+
+		// A valid JSON array gives exactly one record or record error per
+		// item: the splitter agrees with encoding/json on where items end.
+		var items []json.RawMessage
+		if head := bytes.TrimLeft(data, " \t\r\n"); len(head) == 0 || head[0] != '[' || json.Unmarshal(data, &items) != nil {
+			return
+		}
+		p := NewCSLJSONParser(bytes.NewReader(data))
+		n := 0
+		for {
+			_, err := p.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil && !IsRecordError(err) {
+				t.Fatal(err)
+			}
+			n++
+		}
+		if n != len(items) {
+			t.Fatalf("%d results for an array of %d items", n, len(items))
+		}
 	})
 }
 

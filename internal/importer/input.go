@@ -200,13 +200,25 @@ func DetectFormat(name string, head []byte) string {
 	return ""
 }
 
-// looksRIS: the first line is a RIS tag ("TY  - ") or a Web of Science
-// header ("FN ", "PT ").
+// looksRIS: a RIS tag line ("TY  - ") among the first lines (exports may
+// start with a record number or a blank line), or a Web of Science header
+// ("FN ", "VR ", "PT ").
 func looksRIS(b []byte) bool {
-	if len(b) >= 6 && risTagByte(b[0]) && risTagByte(b[1]) && string(b[2:5]) == "  -" {
+	if bytes.HasPrefix(b, []byte("FN ")) || bytes.HasPrefix(b, []byte("VR ")) || bytes.HasPrefix(b, []byte("PT ")) {
 		return true
 	}
-	return bytes.HasPrefix(b, []byte("FN ")) || bytes.HasPrefix(b, []byte("PT "))
+	for i := 0; i < 5 && len(b) > 0; i++ {
+		line := b
+		if j := bytes.IndexByte(b, '\n'); j >= 0 {
+			line, b = b[:j], b[j+1:]
+		} else {
+			b = nil
+		}
+		if len(line) >= 5 && risTagByte(line[0]) && risTagByte(line[1]) && string(line[2:5]) == "  -" {
+			return true
+		}
+	}
+	return false
 }
 
 func risTagByte(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }

@@ -143,7 +143,7 @@ func (c *latexCleaner) writeByte(b byte) {
 
 func (c *latexCleaner) writeRune(r rune) {
 	if r < utf8.RuneSelf {
-		if r < 0x20 || r == 0x7f {
+		if r <= ' ' || r == 0x7f {
 			c.space()
 			return
 		}

@@ -12,11 +12,14 @@ import (
 // and so is the name "others" ("... and others", BibTeX's way to write "et
 // al."): a Person has no place to mark it, and it names nobody. Each name is
 // parsed with ParseName.
+//
+// At most MaxAuthors+1 people are returned: enough for a caller to see that
+// a field is over the limit, without unbounded work on a hostile field.
 func SplitNames(field string) []Person {
 	var people []Person
 	add := func(raw string) {
 		raw = strings.TrimSpace(raw)
-		if raw == "" || strings.EqualFold(raw, "others") {
+		if raw == "" || strings.EqualFold(raw, "others") || len(people) > MaxAuthors {
 			return
 		}
 		p := ParseName(raw)
@@ -41,6 +44,9 @@ func SplitNames(field string) []Person {
 			}
 			if field[i+1]|0x20 == 'a' && field[i+2]|0x20 == 'n' && field[i+3]|0x20 == 'd' && bibIsNameSpace(field[i+4]) {
 				add(field[start:i])
+				if len(people) > MaxAuthors {
+					return people
+				}
 				start = i + 4
 				i += 3
 			}

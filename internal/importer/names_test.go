@@ -165,6 +165,13 @@ func TestSplitNamesMany(t *testing.T) {
 	}
 }
 
+func TestSplitNamesLimit(t *testing.T) {
+	field := strings.Repeat("A and ", 1_000_000) + "B"
+	if got := SplitNames(field); len(got) != MaxAuthors+1 {
+		t.Errorf("got %d people, want MaxAuthors+1 = %d", len(got), MaxAuthors+1)
+	}
+}
+
 func BenchmarkSplitNames(b *testing.B) {
 	field := strings.Repeat("van der Berg, Jean-Pierre and ", 20) + "Knuth, Donald E."
 	b.SetBytes(int64(len(field)))

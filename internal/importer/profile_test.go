@@ -192,3 +192,29 @@ func FuzzProfile(f *testing.F) {
 		t.Fatalf("parser did not reach EOF")
 	})
 }
+
+func TestDetectFormat(t *testing.T) {
+	tests := []struct {
+		name, head, want string
+	}{
+		{"refs.bib", "@article{x,\n title={T}}", "bibtex"},
+		{"refs.txt", "% comment\n\n@InProceedings {x,", "bibtex"},
+		{"x.dat", "TY  - JOUR\nTI  - T\nER  - ", "ris"},
+		{"x.dat", "1.\nTY  - JOUR\n", "ris"},
+		{"x.dat", "FN Clarivate Analytics Web of Science\nVR 1.0\n", "ris"},
+		{"x.dat", `[{"title": "T"}]`, "csljson"},
+		{"x.dat", `{"title": "T"}` + "\n", "csljson"},
+		{"x.dat", `{"id": "https://openalex.org/W1", "authorships": []}`, "openalex"},
+		{"x.dat", "Chan, Chi-Min\nA title\nJi, Jiaming, Chan, Chi-Min\nabstract", "profile"},
+		{"x.txt", "just words", "profile"},
+		{"x.ris", "", "ris"},
+		{"x.dat", "just words", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"/"+tt.want, func(t *testing.T) {
+			if got := DetectFormat(tt.name, []byte(tt.head)); got != tt.want {
+				t.Errorf("DetectFormat(%q, %q): got %q, want %q", tt.name, tt.head, got, tt.want)
+			}
+		})
+	}
+}

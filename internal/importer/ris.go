@@ -82,9 +82,11 @@ import (
 //     unterminated record is dropped, the error has its start line; a TY/PT
 //     then starts the next record normally;
 //   - ER outside a record: the error has its line;
-//   - a line longer than MaxRecordBytes, a record longer than MaxRecordBytes
-//     or with more than MaxAuthors authors or editors: the record is dropped
-//     and the parser skips to the next ER or TY/PT.
+//   - a line longer than MaxRecordBytes (the error has its line), a record
+//     longer than MaxRecordBytes or with more than MaxAuthors authors or
+//     editors (the error has the record's start line): the record is dropped
+//     and the parser skips to the next ER or TY/PT. Memory stays bounded by
+//     MaxRecordBytes whatever the input.
 //
 // Values are the source text, trimmed. A value that is not valid UTF-8 is
 // decoded as Windows-1252, the usual encoding of legacy RIS exports. Lines
