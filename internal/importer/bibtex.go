@@ -52,8 +52,11 @@ import (
 // "@type{" met inside an entry, even inside a braced value, is taken as the
 // start of the next entry: the unclosed entry is reported and reading
 // resumes there, so one missing brace costs one entry, not the rest of the
-// file. Memory stays bounded whatever the input: one entry's bytes, the
-// macros (at most maxMacroBytes) and the crossref buffers below.
+// file. The size limit is checked as the read buffer is refilled, so an
+// entry may pass it by up to one buffer (64 KiB) before it is reported; a
+// key may have at most 1024 bytes. Memory stays bounded whatever the input:
+// one entry's bytes, the macros (at most maxMacroBytes) and the crossref
+// buffers below.
 //
 // Crossref: a child entry (crossref = {parent}) inherits from its parent the
 // fields it lacks: authors, editors, year, month, volume, issue, and as its
@@ -72,8 +75,9 @@ import (
 //     at the end of the input if the parent never comes. A child that does
 //     not fit in that buffer is returned at once, unresolved.
 //
-// So records with a crossref to a later parent come out of order (their
-// Line still tells where they stand). Only one level is resolved.
+// Crossref keys match case-insensitively. Records with a crossref to a
+// later parent come out of order (their Line still tells where they stand).
+// Only one level is resolved; xdata is not supported.
 type BibTeXParser struct {
 	rd   io.Reader
 	buf  []byte

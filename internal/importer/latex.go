@@ -4,6 +4,7 @@ import (
 	"html"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -29,12 +30,19 @@ import (
 //     \mbox, {\em ...}, {\bf ...} ...) are dropped and keep their argument;
 //     \url{x} keeps x verbatim; \href{url}{text} keeps text; \label, \cite,
 //     \noopsort and friends lose their argument;
+//   - text symbols and, outside math, Greek letters and a few operators
+//     become their character (\ldots …, \textendash –, \copyright ©,
+//     \alpha α, \times ×); \LaTeX and friends become their name;
 //   - braces (case protection, grouping) are removed: {B}ERT → BERT;
+//   - "%" is a literal percent sign (bibliographic values are not TeX
+//     source lines), and "-", "'" and other characters stay as they are;
 //   - an unknown command keeps its argument (\foo{x} → x) or, with no
 //     argument, just loses its backslash (\framework → framework);
 //   - $...$ math whose content is only text, digits, simple punctuation and
 //     escaped specials ($3$, $69\%$, $n$-gram) is unwrapped; any other math
-//     ($\alpha$-divergence) is kept verbatim, dollars included;
+//     ($\alpha$-divergence) is kept verbatim, dollars included. A "$" with
+//     no closing "$", or whose plain content starts or ends with a space
+//     ("costs $4, $8 or $10"), is a dollar sign;
 //   - HTML tags that are known inline or block tags, or carry a namespace
 //     (<i>, <sub>, <jats:p>, <mml:mi>), are removed (block tags leave a
 //     space), and HTML character references (&amp; &#8211;) are decoded.
@@ -49,8 +57,8 @@ func CleanText(s string) string {
 	c.out = make([]byte, 0, len(s))
 	c.run()
 	out := c.out
-	if latexHasNonASCII(out) {
-		out = norm.NFC.Append(nil, out...)
+	if latexHasNonASCII(out) && norm.NFC.QuickSpan(out) < len(out) {
+		return norm.NFC.String(string(out))
 	}
 	return string(out)
 }
@@ -168,12 +176,49 @@ func (c *latexCleaner) writeString(s string) {
 }
 
 func (c *latexCleaner) applyMarks() {
-	for k := 0; k < c.nmarks; k++ {
+	k := 0
+	// Compose the common case (one accent on a letter) directly, which
+	// usually spares the final NFC pass.
+	if base, size := utf8.DecodeLastRune(c.out); size > 0 {
+		if r, ok := latexComposed()[[2]rune{base, c.marks[0]}]; ok {
+			c.out = utf8.AppendRune(c.out[:len(c.out)-size], r)
+			k = 1
+		}
+	}
+	for ; k < c.nmarks; k++ {
 		c.out = utf8.AppendRune(c.out, c.marks[k])
 	}
 	c.nmarks = 0
 	c.markGroup = -1
 }
+
+// latexComposed maps a letter and a combining accent that TeX can put on it
+// to the precomposed letter, when Unicode has one.
+var latexComposed = sync.OnceValue(func() map[[2]rune]rune {
+	m := map[[2]rune]rune{}
+	var marks []rune
+	for _, r := range latexSymbolAccents {
+		if r != 0 {
+			marks = append(marks, r)
+		}
+	}
+	for _, r := range latexWordAccents {
+		marks = append(marks, r)
+	}
+	bases := []rune("ıȷøØæÆåÅ")
+	for r := 'A'; r <= 'Z'; r++ {
+		bases = append(bases, r, r+'a'-'A')
+	}
+	for _, b := range bases {
+		for _, mk := range marks {
+			comp := []rune(norm.NFC.String(string([]rune{b, mk})))
+			if len(comp) == 1 {
+				m[[2]rune{b, mk}] = comp[0]
+			}
+		}
+	}
+	return m
+})
 
 func (c *latexCleaner) addMark(m rune) {
 	if c.nmarks < len(c.marks) {
@@ -468,6 +513,59 @@ var latexSecondArgWords = map[string]bool{
 	"hyperlink": true, "hypertarget": true,
 }
 
+// latexCommands merges the tables above into one lookup.
+var latexCommands = func() map[string]latexCommand {
+	m := map[string]latexCommand{}
+	for k, v := range latexSecondArgWords {
+		if v {
+			m[k] = latexCommand{kind: cmdSecondArg}
+		}
+	}
+	for k, v := range latexArgDropWords {
+		if v {
+			m[k] = latexCommand{kind: cmdDropArg}
+		}
+	}
+	for k, v := range latexVerbatimWords {
+		if v {
+			m[k] = latexCommand{kind: cmdVerbatim}
+		}
+	}
+	for k, v := range latexDropWords {
+		if v {
+			m[k] = latexCommand{kind: cmdDrop}
+		}
+	}
+	for k, v := range latexSymbolWords {
+		m[k] = latexCommand{kind: cmdSymbol, text: v}
+	}
+	for k, v := range latexSpecialLetters {
+		m[k] = latexCommand{kind: cmdLetter, text: v}
+	}
+	for k, v := range latexWordAccents {
+		m[k] = latexCommand{kind: cmdAccent, mark: v}
+	}
+	return m
+}()
+
+type latexCommand struct {
+	kind int
+	text string
+	mark rune
+}
+
+// Kinds of known control words.
+const (
+	cmdUnknown = iota
+	cmdAccent
+	cmdLetter
+	cmdSymbol
+	cmdDrop
+	cmdVerbatim
+	cmdDropArg
+	cmdSecondArg
+)
+
 func (c *latexCleaner) command() {
 	s := c.src
 	c.i++ // backslash
@@ -506,35 +604,34 @@ func (c *latexCleaner) command() {
 	}
 	name := s[start:c.i]
 
-	if m, ok := latexWordAccents[name]; ok {
-		c.addMark(m)
+	cmd := latexCommands[name]
+	switch cmd.kind {
+	case cmdAccent:
+		c.addMark(cmd.mark)
 		return
-	}
-	if l, ok := latexSpecialLetters[name]; ok {
+	case cmdLetter:
+		l := cmd.text
 		if c.nmarks > 0 && (name == "i" || name == "j") {
 			l = name
 		}
 		c.writeString(l)
 		c.skipSpaces()
 		return
-	}
-	if t, ok := latexSymbolWords[name]; ok {
-		if t == " " {
+	case cmdSymbol:
+		if cmd.text == " " {
 			c.space()
 		} else {
-			c.writeString(t)
+			c.writeString(cmd.text)
 		}
 		// \LaTeX{} : the empty group only ends the command name.
 		if strings.HasPrefix(s[c.i:], "{}") {
 			c.i += 2
 		}
 		return
-	}
-	if latexDropWords[name] {
+	case cmdDrop:
 		c.skipSpaces()
 		return
-	}
-	if latexVerbatimWords[name] {
+	case cmdVerbatim:
 		if j, ok := c.peekBrace(); ok {
 			if end := c.groupEnd(j); end > 0 {
 				c.verbatim(s[j+1 : end-1])
@@ -543,16 +640,14 @@ func (c *latexCleaner) command() {
 			}
 		}
 		return
-	}
-	if latexArgDropWords[name] {
+	case cmdDropArg:
 		if j, ok := c.peekBrace(); ok {
 			if end := c.groupEnd(j); end > 0 {
 				c.i = end
 			}
 		}
 		return
-	}
-	if latexSecondArgWords[name] {
+	case cmdSecondArg:
 		if j, ok := c.peekBrace(); ok {
 			if end := c.groupEnd(j); end > 0 {
 				c.i = end
@@ -662,8 +757,16 @@ func (c *latexCleaner) math() {
 		return
 	}
 	m := s[start:end]
+	plain := latexMathPlain(m)
+	if plain && !double && (m[0] == ' ' || m[len(m)-1] == ' ') {
+		// "about $4, $8 and $10": dollars as currency, not math (TeX
+		// authors do not pad plain math with spaces).
+		c.i++
+		c.writeByte('$')
+		return
+	}
 	c.i = end + width
-	if latexMathPlain(m) {
+	if plain {
 		for k := 0; k < len(m); k++ {
 			b := m[k]
 			switch b {

@@ -192,6 +192,10 @@ func TestCleanText(t *testing.T) {
 		{`$ $`, "$ $"},
 		{`$\mathcal{O}(1)$`, `$\mathcal{O}(1)$`},
 		{"$a  \n b$", "a b"},
+		{`about $4, $8 and $10 per hour`, "about $4, $8 and $10 per hour"},
+		{`costs $5 or $x$`, "costs $5 or x"},
+		{`$ 3$`, "$ 3$"},
+		{`$ \alpha $`, `$ \alpha $`},
 
 		// HTML
 		{`<i>Escherichia coli</i> strains`, "Escherichia coli strains"},
@@ -251,6 +255,7 @@ func TestCleanTextDeepNesting(t *testing.T) {
 		strings.Repeat("$", n),
 		strings.Repeat("$$a", n),
 		strings.Repeat("$a", n),
+		strings.Repeat("$a ", n),
 		strings.Repeat(`\url{`, n),
 		strings.Repeat(`\href{`, n),
 		strings.Repeat("<i ", n),

@@ -86,15 +86,19 @@ type bibNameToken struct {
 //     the last word) and First what precedes. Without a von part, Last is the
 //     last word plus any words joined to it by hyphens;
 //   - with commas, von is the words of the first part up to its last
-//     lower-case word (but never the last word).
+//     lower-case word (but never the last word), and Last the rest; both
+//     go to Family, so only the part matters here.
 //
 // Family is von and Last together ("de la Fontaine"), Given is First, Suffix
-// is Jr. As an extension for display names ("Henry Ford Jr.", common in
-// OpenAlex and CSL sources), a trailing generational suffix word (Jr, Jr.,
-// Sr, Sr., II, III, IV) after at least two words of the von Last part is
-// moved to Suffix when the name has no Jr part. A name that is one brace
-// group, "{Barnes and Noble, Inc.}", is Literal with Family the text inside
-// the braces. Parts are raw source text, trimmed; nothing is cleaned.
+// is Jr. Two extensions serve display names (OpenAlex, CSL, RIS), where
+// BibTeX would make the suffix a Last or First name: when the name has no
+// Jr part, a generational suffix word (Jr, Jr., Sr, Sr., II, III, IV) that
+// ends the von Last part after another word goes to Suffix ("Henry Ford
+// Jr.", "Ford Jr., Henry"), and so does a suffix word that is all there is
+// after a single comma ("Martin Luther King, Jr.", "Ford, Jr."). A name that
+// is one brace group, "{Barnes and Noble, Inc.}", is Literal with Family the
+// text inside the braces (a special character such as "{\'E}" is not such a
+// group). Parts are raw source text, trimmed; nothing is cleaned.
 func ParseName(raw string) Person {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
