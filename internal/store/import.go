@@ -36,6 +36,14 @@ type Import struct {
 	tx      *sql.Tx
 	q       *dbgen.Queries
 	authors map[string]int64 // name_key -> id, a cache within this transaction
+	// allAuthorsCached: the catalog had no authors when the import began and
+	// the cache has never been cleared, so a name missing from the cache is
+	// new and needs no lookup.
+	allAuthorsCached bool
+	// seen holds hashes of the title keys and DOIs this import has stored.
+	// When the catalog had no papers at the start, a record whose keys are
+	// not in it cannot be a duplicate, and the lookups are skipped.
+	seen map[uint64]struct{}
 
 	// Bulk indexing: papers with ids above maxID are new and are indexed in
 	// one statement at Commit; existing papers whose indexed text a merge
@@ -72,6 +80,15 @@ func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
 		im.Rollback()
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
+	if im.maxID == 0 {
+		im.seen = make(map[uint64]struct{})
+	}
+	n, err := im.q.CountAuthors(ctx)
+	if err != nil {
+		im.Rollback()
+		return nil, fmt.Errorf("begin import: %w", explain(err))
+	}
+	im.allAuthorsCached = n == 0
 	return im, nil
 }
 
@@ -200,6 +217,7 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 			return err
 		}
 		im.stats.Merged++
+		im.markSeen(p)
 		return im.link(ctx, record, line, match.ID, p, "merged", reason)
 	}
 	id, err := im.q.InsertPaper(ctx, dbgen.InsertPaperParams{
@@ -227,6 +245,7 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 		return err
 	}
 	im.stats.Added++
+	im.markSeen(p)
 	return im.link(ctx, record, line, id, p, "added", "")
 }
 
@@ -244,6 +263,9 @@ type candidate = dbgen.FindPapersByTitleKeyRow
 // findDuplicate looks for the paper p duplicates: by DOI first, then by
 // title key, and lets importer.SameWork decide.
 func (im *Import) findDuplicate(ctx context.Context, p *importer.Paper) (*candidate, string, error) {
+	if im.seen != nil && !im.wasSeen(p) {
+		return nil, "", nil
+	}
 	var rows []candidate
 	if p.DOI != "" {
 		byDOI, err := im.q.FindPapersByDOI(ctx, nullString(p.DOI))
@@ -366,7 +388,11 @@ func (im *Import) authorID(ctx context.Context, a *importer.Author) (int64, erro
 	if id, ok := im.authors[a.Key]; ok {
 		return id, nil
 	}
-	id, err := im.q.GetAuthorIDByKey(ctx, a.Key)
+	var id int64
+	err := sql.ErrNoRows
+	if !im.allAuthorsCached {
+		id, err = im.q.GetAuthorIDByKey(ctx, a.Key)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		id, err = im.q.InsertAuthor(ctx, dbgen.InsertAuthorParams{
 			Name: a.Name, Family: a.Family, Given: a.Given, NameKey: a.Key, FamilyKey: a.FamilyKey,
@@ -380,6 +406,7 @@ func (im *Import) authorID(ctx context.Context, a *importer.Author) (int64, erro
 	}
 	if len(im.authors) >= maxAuthorCache {
 		clear(im.authors)
+		im.allAuthorsCached = false
 	}
 	im.authors[a.Key] = id
 	return id, nil
@@ -388,3 +415,35 @@ func (im *Import) authorID(ctx context.Context, a *importer.Author) (int64, erro
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
 func nullInt(v int) sql.NullInt64 { return sql.NullInt64{Int64: int64(v), Valid: v != 0} }
+
+// keyHash hashes a title key or DOI for the seen set (FNV-1a, 64 bits; a
+// collision only costs a lookup).
+func keyHash(kind byte, s string) uint64 {
+	h := uint64(14695981039346656037)
+	h = (h ^ uint64(kind)) * 1099511628211
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
+}
+
+func (im *Import) markSeen(p *importer.Paper) {
+	if im.seen == nil {
+		return
+	}
+	im.seen[keyHash('t', p.TitleKey)] = struct{}{}
+	if p.DOI != "" {
+		im.seen[keyHash('d', p.DOI)] = struct{}{}
+	}
+}
+
+func (im *Import) wasSeen(p *importer.Paper) bool {
+	if _, ok := im.seen[keyHash('t', p.TitleKey)]; ok {
+		return true
+	}
+	if p.DOI != "" {
+		_, ok := im.seen[keyHash('d', p.DOI)]
+		return ok
+	}
+	return false
+}
