@@ -1181,8 +1181,16 @@ func (p *BibTeXParser) emit(rec *Record) {
 			return
 		}
 	}
+	if notAWork[rec.Type] {
+		return
+	}
 	p.queue = append(p.queue, rec)
 }
+
+// notAWork lists BibLaTeX entry types that group or share data rather than
+// describe a work: @set (an entry set) and @xdata (fields for other entries).
+// They are read, and can be crossref parents, but are not imported.
+var notAWork = map[string]bool{"set": true, "xdata": true}
 
 // compactPending drops resolved slots from pendingOrder once they are the
 // majority, keeping its length within twice the number of waiting children.
