@@ -111,8 +111,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		stats store.SourceStats
 	}
 	var results []result
+	prog := startProgress(e, opt.quiet)
+	defer prog.end()
 	for _, in := range inputs {
-		stats, err := importOne(ctx, e, im, in, opt)
+		prog.file(in.Name, in.Size, in.BytesRead)
+		stats, err := importOne(ctx, e, im, in, opt, prog)
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("import %s: %w; nothing was imported", in.Name, ctx.Err())
@@ -124,10 +127,15 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		results = append(results, result{in.Name, stats})
 	}
+	prog.phase("indexing for search")
 	if err := im.Commit(ctx); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("import: %w; nothing was imported", ctx.Err())
+		}
 		return err
 	}
 	committed = true
+	prog.end()
 	if !opt.quiet {
 		for _, r := range results {
 			fmt.Fprintf(e.stderr, "%s\n", summary(r.name, r.stats))
@@ -159,7 +167,7 @@ type parsed struct {
 
 // importOne streams one file into the import: a goroutine parses and
 // normalizes while this one writes, so both cores work.
-func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input, opt importOptions) (store.SourceStats, error) {
+func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input, opt importOptions, prog *progress) (store.SourceStats, error) {
 	if err := im.StartSource(ctx, store.SourceInfo{
 		Path: in.Name, SHA256: in.SHA256, Format: in.Format, Size: in.Size,
 	}); err != nil {
@@ -220,6 +228,7 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 		if err := im.Add(ctx, item.n, item.line, item.paper); err != nil {
 			return store.SourceStats{}, fmt.Errorf("record at line %d: %w", item.line, err)
 		}
+		prog.record()
 	}
 	if err := ctx.Err(); err != nil {
 		return store.SourceStats{}, err

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 )
 
 // Formats lists the formats catalog reads, by the names --format takes.
@@ -37,6 +38,24 @@ type Input struct {
 
 	owner   func() string
 	closers []io.Closer
+	read    atomic.Int64 // bytes of the stored file consumed so far
+}
+
+// BytesRead reports how much of the stored file (compressed, if it is) the
+// parser has consumed: progress against Size. Safe to call from any
+// goroutine.
+func (in *Input) BytesRead() int64 { return in.read.Load() }
+
+// countingReader counts the bytes read through it into n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 // Owner returns the owner named by a profile list, or "".
@@ -128,8 +147,7 @@ func unwrapPathError(err error) error {
 }
 
 func (in *Input) setup(f *os.File, format string) error {
-	var r io.Reader = bufio.NewReaderSize(f, 256<<10)
-	br := r.(*bufio.Reader)
+	br := bufio.NewReaderSize(countingReader{f, &in.read}, 256<<10)
 	magic, _ := br.Peek(2)
 	base := strings.ToLower(filepath.Base(in.Name))
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
