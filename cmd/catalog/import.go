@@ -188,9 +188,11 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 			if err == nil {
 				n++
 				item.n, item.line = n, rec.Line
-				item.paper, err = importer.Normalize(rec)
-				if err != nil {
-					item.err = &importer.ParseError{Line: rec.Line, Msg: err.Error()}
+				if !im.Known(n) { // a re-imported record needs no normalizing
+					item.paper, err = importer.Normalize(rec)
+					if err != nil {
+						item.err = &importer.ParseError{Line: rec.Line, Msg: err.Error()}
+					}
 				}
 			} else if importer.IsRecordError(err) {
 				n++

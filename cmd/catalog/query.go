@@ -2,21 +2,23 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/catalog-dev/catalog/internal/ftsquery"
+	"github.com/catalog-dev/catalog/internal/export"
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
 const queryUsage = `Search the catalog, best matches first.
 
 Usage:
-  catalog query [flags] TEXT...
+  catalog query [flags] [TEXT...]
 
 TEXT is plain words: every word must appear in the title, the abstract or
 the author names, in any case and with or without accents ("muller" finds
@@ -24,41 +26,58 @@ the author names, in any case and with or without accents ("muller" finds
 searched as words. A word ending in * matches as a prefix (transform*).
 
 Ranking is FTS5's bm25 with the title weighted above the author names and
-the abstract.
+the abstract. Filters narrow the search; with filters and no TEXT, every
+paper that passes them is listed, newest first.
 
 Flags:
-  --limit N   show at most N hits (default 20)
-  --offset N  skip the first N hits
-  --json      print one JSON array: id, title, authors (in order), year,
-              snippet (matched words in <mark>...</mark>), score (bm25; lower is better)
-  --fts       TEXT is an FTS5 query: "phrases", prefix*, OR, NOT, NEAR(a b, 5),
-              column filters (title: abstract: authors:)
-  --db PATH   the catalog database (default $CATALOG_DB, else ./catalog.db)
+` + selectionFlags + `  --limit N            show at most N hits (default 20)
+  --offset N           skip the first N hits
+  --format F           table (default), json, jsonl, csv or bibtex
+  --json               the same as --format json: one array of hits with id,
+                       title, authors (in order), year, venue, doi, snippet
+                       (matched words in <mark>...</mark>) and score (bm25;
+                       lower is better)
+  --explain            show why each hit ranks where it does: the search and
+                       filters run, and each hit's bm25 by column (title,
+                       abstract, authors)
+  --db PATH            the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
   catalog query safe reinforcement learning
+  catalog query --author "Chan, Chi-Min" --year 2023-2025 agents
+  catalog query --first-author chan --sort year
+  catalog query --venue "neural information" --title diffusion
   catalog query --limit 5 --json muller
+  catalog query --format bibtex --author vaswani > refs.bib
+  catalog query --explain multi-agent debate
   catalog query --fts 'title:"language model" NOT survey'
 `
 
 type queryOptions struct {
+	selection
 	limit, offset int
-	json, fts     bool
+	format        string
+	json, explain bool
 }
+
+// queryFormats are the --format values of catalog query.
+var queryFormats = []string{"table", "json", "jsonl", "csv", "bibtex"}
 
 func runQuery(ctx context.Context, e *env, args []string) error {
 	var opt queryOptions
 	fs := newFlags(e, "query", queryUsage)
+	opt.addFlags(fs)
 	fs.IntVar(&opt.limit, "limit", 20, "")
 	fs.IntVar(&opt.offset, "offset", 0, "")
+	fs.StringVar(&opt.format, "format", "", "")
 	fs.BoolVar(&opt.json, "json", false, "")
-	fs.BoolVar(&opt.fts, "fts", false, "")
+	fs.BoolVar(&opt.explain, "explain", false, "")
 	words, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(words) == 0 {
-		return usagef("query: no search TEXT given")
+	if len(words) == 0 && !opt.hasFilter() {
+		return usagef("query: no search TEXT given, and no filter")
 	}
 	if opt.limit < 1 {
 		return usagef("query: --limit must be at least 1, got %d", opt.limit)
@@ -66,13 +85,26 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	if opt.offset < 0 {
 		return usagef("query: --offset must not be negative, got %d", opt.offset)
 	}
-	text := strings.Join(words, " ")
-	match := text
-	if !opt.fts {
-		match = ftsquery.Plain(text)
+	switch {
+	case opt.json && opt.format != "" && opt.format != "json":
+		return usagef("query: --json and --format %s disagree", opt.format)
+	case opt.json:
+		opt.format = "json"
+	case opt.format == "":
+		opt.format = "table"
+	case !slices.Contains(queryFormats, opt.format):
+		return usagef("query: unknown --format %q (want one of %s)", opt.format, strings.Join(queryFormats, ", "))
 	}
-	if match == "" {
-		if opt.json {
+	if opt.explain && opt.format == "bibtex" {
+		return usagef("query: --explain has nothing to add to BibTeX; use another --format")
+	}
+	match, so, err := opt.build("query", words)
+	if err != nil {
+		return err
+	}
+	text := strings.Join(words, " ")
+	if len(words) > 0 && match == "" {
+		if opt.format == "json" {
 			fmt.Fprintln(e.stdout, "[]")
 		}
 		fmt.Fprintf(e.stderr, "catalog: no words to search for in %q\n", text)
@@ -85,10 +117,10 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
-	so := store.SearchOptions{Limit: opt.limit, Offset: opt.offset, Ellipsis: "…"}
+	so.Limit, so.Offset, so.Ellipsis, so.Explain = opt.limit, opt.offset, "…", opt.explain
 	tty := isTerminal(e.stdout)
 	switch {
-	case opt.json:
+	case opt.format == "json" || opt.format == "jsonl":
 		so.MarkOpen, so.MarkClose = "<mark>", "</mark>"
 	case tty:
 		so.MarkOpen, so.MarkClose = "\x1b[1m", "\x1b[0m"
@@ -102,18 +134,93 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if opt.json {
+	if opt.explain {
+		w := e.stderr
+		if opt.format == "table" {
+			w = e.stdout
+		}
+		writeExplanation(w, store.MatchExpr(match, so.Filters), so)
+	}
+	if len(hits) == 0 {
+		switch opt.format {
+		case "json":
+			fmt.Fprintln(e.stdout, "[]")
+		case "csv":
+			writeHitsCSV(e.stdout, nil, opt.explain) // the header
+		}
+		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, opt.selection))
+		return nil
+	}
+	switch opt.format {
+	case "json":
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		return enc.Encode(hits)
-	}
-	if len(hits) == 0 {
-		fmt.Fprintf(e.stderr, "catalog: no papers match %q\n", text)
+	case "jsonl":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		for _, h := range hits {
+			if err := enc.Encode(h); err != nil {
+				return err
+			}
+		}
 		return nil
+	case "csv":
+		return writeHitsCSV(e.stdout, hits, opt.explain)
+	case "bibtex":
+		papers, err := loadPapers(ctx, st, hitIDs(hits))
+		if err != nil {
+			return err
+		}
+		return export.BibTeX(e.stdout, papers)
 	}
 	writeHits(e.stdout, hits)
 	return nil
+}
+
+// describeSelection names what was searched for in a message.
+func describeSelection(text string, s selection) string {
+	var parts []string
+	if text != "" {
+		parts = append(parts, strconv.Quote(text))
+	}
+	for _, f := range []struct {
+		name string
+		v    onceString
+	}{{"--author", s.author}, {"--first-author", s.firstAuthor}, {"--title", s.title}, {"--venue", s.venue}, {"--year", s.year}} {
+		if f.v.set {
+			parts = append(parts, f.name+" "+strconv.Quote(f.v.value))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// writeExplanation tells what the search ran: the FTS5 expression, the
+// filters and the order.
+func writeExplanation(w io.Writer, match string, so store.SearchOptions) {
+	if match != "" {
+		fmt.Fprintf(w, "search:  papers_fts MATCH %s\n", strconv.Quote(match))
+	} else {
+		fmt.Fprintf(w, "search:  no text: a listing of the papers that pass the filters\n")
+	}
+	for _, f := range so.Filters.Describe() {
+		fmt.Fprintf(w, "filter:  %s\n", f)
+	}
+	switch {
+	case match == "":
+		fmt.Fprintf(w, "order:   newest first (year, then most recently added)\n")
+	case so.Sort == store.ByYear:
+		fmt.Fprintf(w, "order:   newest first, then by score\n")
+	default:
+		fmt.Fprintf(w, "order:   by score, best first\n")
+	}
+	if match != "" {
+		fmt.Fprintf(w, "score:   bm25 over title (weight 10), abstract (1) and authors (4); lower is\n"+
+			"         better. Per column: bm25 with only that column weighted; the parts do\n"+
+			"         not add up exactly, because bm25 saturates as a word repeats.\n")
+	}
+	fmt.Fprintln(w)
 }
 
 // writeHits prints hits for people: id, year and title on one line, the
@@ -134,7 +241,19 @@ func writeHits(w io.Writer, hits []store.Hit) {
 		if h.Snippet != "" {
 			fmt.Fprintf(w, "              %s\n", h.Snippet)
 		}
+		if x := h.Explain; x != nil {
+			fmt.Fprintf(w, "              score %s: title %s, abstract %s, authors %s\n",
+				score(h.Score), score(x.Title), score(x.Abstract), score(x.Authors))
+		}
 	}
+}
+
+// score formats a bm25 value for people, without a "-0.00".
+func score(f float64) string {
+	if f > -0.005 && f < 0.005 {
+		f = 0
+	}
+	return strconv.FormatFloat(f, 'f', 2, 64)
 }
 
 // firstAuthors lists up to n authors, then "et al. (N authors)".
@@ -143,4 +262,56 @@ func firstAuthors(authors []string, n int) string {
 		return strings.Join(authors, "; ")
 	}
 	return fmt.Sprintf("%s; et al. (%d authors)", strings.Join(authors[:n], "; "), len(authors))
+}
+
+// writeHitsCSV writes hits as CSV with a header row.
+func writeHitsCSV(w io.Writer, hits []store.Hit, explain bool) error {
+	cw := csv.NewWriter(w)
+	header := []string{"id", "year", "title", "authors", "venue", "doi", "score"}
+	if explain {
+		header = append(header, "title_score", "abstract_score", "authors_score")
+	}
+	cw.Write(header)
+	for _, h := range hits {
+		year := ""
+		if h.Year != 0 {
+			year = strconv.Itoa(h.Year)
+		}
+		row := []string{strconv.FormatInt(h.ID, 10), year, h.Title, strings.Join(h.Authors, "; "), h.Venue, h.DOI, ""}
+		if h.Score != 0 {
+			row[6] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		}
+		if x := h.Explain; x != nil {
+			row = append(row, strconv.FormatFloat(x.Title, 'g', -1, 64), strconv.FormatFloat(x.Abstract, 'g', -1, 64), strconv.FormatFloat(x.Authors, 'g', -1, 64))
+		} else if explain {
+			row = append(row, "", "", "")
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func hitIDs(hits []store.Hit) []int64 {
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids
+}
+
+// loadPapers reads the full records of ids, in that order.
+func loadPapers(ctx context.Context, st *store.Store, ids []int64) ([]store.Paper, error) {
+	papers := make([]store.Paper, 0, len(ids))
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p, err := st.Paper(ctx, id, false)
+		if err != nil {
+			return nil, err
+		}
+		papers = append(papers, *p)
+	}
+	return papers, nil
 }

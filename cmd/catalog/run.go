@@ -62,7 +62,12 @@ type command struct {
 var commands = []command{
 	{"import", "Import papers from files (author-profile lists, BibTeX, CSL-JSON, RIS, OpenAlex)", runImport},
 	{"query", "Search the catalog, ranked by relevance", runQuery},
+	{"show", "Show papers in full, with the sources they came from", runShow},
+	{"authors", "List authors by number of papers, or one author's co-authors", runAuthors},
+	{"export", "Write papers out as BibTeX, CSL-JSON or CSV", runExport},
+	{"stats", "Count what the catalog holds", runStats},
 	{"migrate", "Show or change the database schema version", runMigrate},
+	{"doctor", "Check the database and its full-text index; --repair rebuilds them", runDoctor},
 }
 
 const mainUsage = `catalog keeps a catalog of research papers in one SQLite file.
@@ -80,6 +85,9 @@ Examples:
   catalog import ~/Downloads/profile.txt refs.bib
   catalog query attention is all you need
   catalog --db papers.db query --json "graph neural"
+  catalog query --author "Chan, Chi-Min" --year 2024
+  catalog show 7
+  catalog export --format csljson -o refs.json
   sqlite3 catalog.db 'SELECT * FROM paper_list LIMIT 5'
 `
 
@@ -170,14 +178,14 @@ func newFlags(e *env, name, usage string) *flag.FlagSet {
 
 // parseArgs parses flags wherever they stand among the arguments
 // ("catalog query attention --limit 5"), as users expect; "--" ends flags.
-// It prints the usage and returns flag.ErrHelp for -h/--help.
+// For -h/--help the flag package prints the usage, and it returns
+// flag.ErrHelp.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
-				return nil, err
+				return nil, err // the flag package has printed fs.Usage
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
 		}

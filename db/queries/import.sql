@@ -11,9 +11,6 @@ RETURNING id;
 -- name: SetSourceRecords :exec
 UPDATE sources SET records = ? WHERE id = ?;
 
--- name: GetPaperSource :one
-SELECT paper_id FROM paper_sources WHERE source_id = ? AND record = ?;
-
 -- name: InsertPaperSource :exec
 INSERT INTO paper_sources (source_id, record, paper_id, line, citation_key, action, matched_on)
 VALUES (?, ?, ?, ?, ?, ?, ?);
@@ -85,3 +82,7 @@ SELECT id, title, abstract, authors FROM papers WHERE id = ?;
 -- Removes a paper's entry; the values must be the ones indexed.
 INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)
 VALUES ('delete', sqlc.arg(id), sqlc.arg(title), sqlc.narg(abstract), sqlc.arg(authors));
+
+-- name: ListSourceRecords :many
+-- The records of a file that are already in place: a re-import skips them.
+SELECT record FROM paper_sources WHERE source_id = ? ORDER BY record;

@@ -1,4 +1,23 @@
--- Queries behind catalog query. Keep this file ASCII (sqlc).
+-- Queries behind catalog query and catalog export. Keep this file ASCII (sqlc).
+--
+-- Filters. sqlc compiles one static statement per query, so the optional
+-- filters are parameters that switch themselves off when NULL:
+--   (p.year >= @year_from OR @year_from IS NULL)
+-- The typed comparison comes first so that sqlc types the parameter from
+-- it (sql.NullInt64, sql.NullString). The block between "filters:" and
+-- "end filters" is the same in SearchPapers, SearchPapersByYear and
+-- ListPapers; TestFilterBlocksAgree (internal/store) keeps it so.
+--   - year_from, year_to: inclusive bounds on papers.year.
+--   - venue: a phrase, folded by importer.Fold, that must start at a word of
+--     the folded venue. catalog_fold is importer.Fold registered with the
+--     driver (internal/store/fold.go), because lower() and LIKE fold ASCII
+--     only: 'zurich' must find Zurich written with an umlaut.
+--   - author_family, author_given: an author anywhere in the list whose
+--     family_key is author_family and whose folded given name starts with
+--     author_given (NULL: any); first_family, first_given: the same for the
+--     first author. Keys never hold % or _ (Fold turns them into spaces).
+-- An author filter is a non-correlated IN: SQLite builds the set of that
+-- author's papers once per statement, then checks each candidate in it.
 
 -- name: SearchPapers :many
 -- Ranked full-text search. rank is bm25 with the weights configured in the
@@ -7,14 +26,104 @@ SELECT
     p.id,
     p.year,
     p.title,
-    p.authors,
+    p.venue,
+    p.doi,
     snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet,
     papers_fts.rank AS score
 FROM papers_fts
 JOIN papers p ON p.id = papers_fts.rowid
 WHERE papers_fts MATCH sqlc.arg(match)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0 OR sqlc.narg(venue) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
 ORDER BY papers_fts.rank
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: SearchPapersByYear :many
+-- The same search, newest first, then by rank. No snippet here: the sort
+-- would compute one for every match; Search asks MatchDetail for the page.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    papers_fts.rank AS score
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH sqlc.arg(match)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0 OR sqlc.narg(venue) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
+ORDER BY p.year DESC, papers_fts.rank
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: ListPapers :many
+-- Filters without search text: nothing to rank, so newest first (the
+-- papers_year index gives this order; NULL years come last).
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE TRUE
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0 OR sqlc.narg(venue) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
+ORDER BY p.year DESC, p.id DESC
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: MatchDetail :one
+-- One hit of a search, looked at closely: its snippet and its bm25 score
+-- one column at a time (the other columns weighted 0), for --explain. The
+-- weights are the migration's (title 10, abstract 1, authors 4);
+-- TestExplainWeights checks they agree with rank.
+SELECT
+    snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet,
+    bm25(papers_fts, 10.0, 0.0, 0.0) AS title_score,
+    bm25(papers_fts, 0.0, 1.0, 0.0) AS abstract_score,
+    bm25(papers_fts, 0.0, 0.0, 4.0) AS authors_score,
+    bm25(papers_fts, 10.0, 1.0, 4.0) AS score
+FROM papers_fts
+WHERE papers_fts MATCH sqlc.arg(match) AND papers_fts.rowid = sqlc.arg(id);
 
 -- name: ListPaperAuthors :many
 SELECT a.id, a.name, a.family, a.given, s.position

@@ -24,11 +24,20 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.catalogCountsStmt, err = db.PrepareContext(ctx, catalogCounts); err != nil {
+		return nil, fmt.Errorf("error preparing query CatalogCounts: %w", err)
+	}
+	if q.checkFTSIndexStmt, err = db.PrepareContext(ctx, checkFTSIndex); err != nil {
+		return nil, fmt.Errorf("error preparing query CheckFTSIndex: %w", err)
+	}
 	if q.countAuthorsStmt, err = db.PrepareContext(ctx, countAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuthors: %w", err)
 	}
 	if q.countPapersStmt, err = db.PrepareContext(ctx, countPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPapers: %w", err)
+	}
+	if q.countStaleAuthorsStmt, err = db.PrepareContext(ctx, countStaleAuthors); err != nil {
+		return nil, fmt.Errorf("error preparing query CountStaleAuthors: %w", err)
 	}
 	if q.fillPaperStmt, err = db.PrepareContext(ctx, fillPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query FillPaper: %w", err)
@@ -42,8 +51,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getAuthorIDByKeyStmt, err = db.PrepareContext(ctx, getAuthorIDByKey); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAuthorIDByKey: %w", err)
 	}
-	if q.getPaperSourceStmt, err = db.PrepareContext(ctx, getPaperSource); err != nil {
-		return nil, fmt.Errorf("error preparing query GetPaperSource: %w", err)
+	if q.getPaperStmt, err = db.PrepareContext(ctx, getPaper); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPaper: %w", err)
 	}
 	if q.getSourceBySHAStmt, err = db.PrepareContext(ctx, getSourceBySHA); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSourceBySHA: %w", err)
@@ -69,8 +78,26 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertSourceStmt, err = db.PrepareContext(ctx, insertSource); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertSource: %w", err)
 	}
+	if q.listAuthorsStmt, err = db.PrepareContext(ctx, listAuthors); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuthors: %w", err)
+	}
+	if q.listCoauthorsStmt, err = db.PrepareContext(ctx, listCoauthors); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCoauthors: %w", err)
+	}
 	if q.listPaperAuthorsStmt, err = db.PrepareContext(ctx, listPaperAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperAuthors: %w", err)
+	}
+	if q.listPaperSourcesStmt, err = db.PrepareContext(ctx, listPaperSources); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPaperSources: %w", err)
+	}
+	if q.listPapersStmt, err = db.PrepareContext(ctx, listPapers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPapers: %w", err)
+	}
+	if q.listSourceRecordsStmt, err = db.PrepareContext(ctx, listSourceRecords); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSourceRecords: %w", err)
+	}
+	if q.matchDetailStmt, err = db.PrepareContext(ctx, matchDetail); err != nil {
+		return nil, fmt.Errorf("error preparing query MatchDetail: %w", err)
 	}
 	if q.maxPaperIDStmt, err = db.PrepareContext(ctx, maxPaperID); err != nil {
 		return nil, fmt.Errorf("error preparing query MaxPaperID: %w", err)
@@ -78,14 +105,35 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.paperFamilyKeysStmt, err = db.PrepareContext(ctx, paperFamilyKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query PaperFamilyKeys: %w", err)
 	}
+	if q.paperIDsByCitationKeyStmt, err = db.PrepareContext(ctx, paperIDsByCitationKey); err != nil {
+		return nil, fmt.Errorf("error preparing query PaperIDsByCitationKey: %w", err)
+	}
+	if q.paperIDsByDOIStmt, err = db.PrepareContext(ctx, paperIDsByDOI); err != nil {
+		return nil, fmt.Errorf("error preparing query PaperIDsByDOI: %w", err)
+	}
+	if q.papersPerFormatStmt, err = db.PrepareContext(ctx, papersPerFormat); err != nil {
+		return nil, fmt.Errorf("error preparing query PapersPerFormat: %w", err)
+	}
+	if q.rebuildFTSIndexStmt, err = db.PrepareContext(ctx, rebuildFTSIndex); err != nil {
+		return nil, fmt.Errorf("error preparing query RebuildFTSIndex: %w", err)
+	}
+	if q.repairAuthorsStmt, err = db.PrepareContext(ctx, repairAuthors); err != nil {
+		return nil, fmt.Errorf("error preparing query RepairAuthors: %w", err)
+	}
 	if q.searchPapersStmt, err = db.PrepareContext(ctx, searchPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapers: %w", err)
+	}
+	if q.searchPapersByYearStmt, err = db.PrepareContext(ctx, searchPapersByYear); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchPapersByYear: %w", err)
 	}
 	if q.setSourceOwnerStmt, err = db.PrepareContext(ctx, setSourceOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSourceOwner: %w", err)
 	}
 	if q.setSourceRecordsStmt, err = db.PrepareContext(ctx, setSourceRecords); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSourceRecords: %w", err)
+	}
+	if q.staleAuthorsStmt, err = db.PrepareContext(ctx, staleAuthors); err != nil {
+		return nil, fmt.Errorf("error preparing query StaleAuthors: %w", err)
 	}
 	if q.unindexPaperStmt, err = db.PrepareContext(ctx, unindexPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query UnindexPaper: %w", err)
@@ -95,6 +143,16 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 
 func (q *Queries) Close() error {
 	var err error
+	if q.catalogCountsStmt != nil {
+		if cerr := q.catalogCountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing catalogCountsStmt: %w", cerr)
+		}
+	}
+	if q.checkFTSIndexStmt != nil {
+		if cerr := q.checkFTSIndexStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing checkFTSIndexStmt: %w", cerr)
+		}
+	}
 	if q.countAuthorsStmt != nil {
 		if cerr := q.countAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuthorsStmt: %w", cerr)
@@ -103,6 +161,11 @@ func (q *Queries) Close() error {
 	if q.countPapersStmt != nil {
 		if cerr := q.countPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countPapersStmt: %w", cerr)
+		}
+	}
+	if q.countStaleAuthorsStmt != nil {
+		if cerr := q.countStaleAuthorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countStaleAuthorsStmt: %w", cerr)
 		}
 	}
 	if q.fillPaperStmt != nil {
@@ -125,9 +188,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getAuthorIDByKeyStmt: %w", cerr)
 		}
 	}
-	if q.getPaperSourceStmt != nil {
-		if cerr := q.getPaperSourceStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing getPaperSourceStmt: %w", cerr)
+	if q.getPaperStmt != nil {
+		if cerr := q.getPaperStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPaperStmt: %w", cerr)
 		}
 	}
 	if q.getSourceBySHAStmt != nil {
@@ -170,9 +233,39 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertSourceStmt: %w", cerr)
 		}
 	}
+	if q.listAuthorsStmt != nil {
+		if cerr := q.listAuthorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.listCoauthorsStmt != nil {
+		if cerr := q.listCoauthorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCoauthorsStmt: %w", cerr)
+		}
+	}
 	if q.listPaperAuthorsStmt != nil {
 		if cerr := q.listPaperAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPaperAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.listPaperSourcesStmt != nil {
+		if cerr := q.listPaperSourcesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPaperSourcesStmt: %w", cerr)
+		}
+	}
+	if q.listPapersStmt != nil {
+		if cerr := q.listPapersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPapersStmt: %w", cerr)
+		}
+	}
+	if q.listSourceRecordsStmt != nil {
+		if cerr := q.listSourceRecordsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSourceRecordsStmt: %w", cerr)
+		}
+	}
+	if q.matchDetailStmt != nil {
+		if cerr := q.matchDetailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing matchDetailStmt: %w", cerr)
 		}
 	}
 	if q.maxPaperIDStmt != nil {
@@ -185,9 +278,39 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing paperFamilyKeysStmt: %w", cerr)
 		}
 	}
+	if q.paperIDsByCitationKeyStmt != nil {
+		if cerr := q.paperIDsByCitationKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paperIDsByCitationKeyStmt: %w", cerr)
+		}
+	}
+	if q.paperIDsByDOIStmt != nil {
+		if cerr := q.paperIDsByDOIStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paperIDsByDOIStmt: %w", cerr)
+		}
+	}
+	if q.papersPerFormatStmt != nil {
+		if cerr := q.papersPerFormatStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing papersPerFormatStmt: %w", cerr)
+		}
+	}
+	if q.rebuildFTSIndexStmt != nil {
+		if cerr := q.rebuildFTSIndexStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rebuildFTSIndexStmt: %w", cerr)
+		}
+	}
+	if q.repairAuthorsStmt != nil {
+		if cerr := q.repairAuthorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing repairAuthorsStmt: %w", cerr)
+		}
+	}
 	if q.searchPapersStmt != nil {
 		if cerr := q.searchPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchPapersStmt: %w", cerr)
+		}
+	}
+	if q.searchPapersByYearStmt != nil {
+		if cerr := q.searchPapersByYearStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchPapersByYearStmt: %w", cerr)
 		}
 	}
 	if q.setSourceOwnerStmt != nil {
@@ -198,6 +321,11 @@ func (q *Queries) Close() error {
 	if q.setSourceRecordsStmt != nil {
 		if cerr := q.setSourceRecordsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setSourceRecordsStmt: %w", cerr)
+		}
+	}
+	if q.staleAuthorsStmt != nil {
+		if cerr := q.staleAuthorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing staleAuthorsStmt: %w", cerr)
 		}
 	}
 	if q.unindexPaperStmt != nil {
@@ -242,57 +370,89 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                       DBTX
-	tx                       *sql.Tx
-	countAuthorsStmt         *sql.Stmt
-	countPapersStmt          *sql.Stmt
-	fillPaperStmt            *sql.Stmt
-	findPapersByDOIStmt      *sql.Stmt
-	findPapersByTitleKeyStmt *sql.Stmt
-	getAuthorIDByKeyStmt     *sql.Stmt
-	getPaperSourceStmt       *sql.Stmt
-	getSourceBySHAStmt       *sql.Stmt
-	indexPaperStmt           *sql.Stmt
-	indexPapersAfterStmt     *sql.Stmt
-	insertAuthorStmt         *sql.Stmt
-	insertAuthorshipStmt     *sql.Stmt
-	insertPaperStmt          *sql.Stmt
-	insertPaperSourceStmt    *sql.Stmt
-	insertSourceStmt         *sql.Stmt
-	listPaperAuthorsStmt     *sql.Stmt
-	maxPaperIDStmt           *sql.Stmt
-	paperFamilyKeysStmt      *sql.Stmt
-	searchPapersStmt         *sql.Stmt
-	setSourceOwnerStmt       *sql.Stmt
-	setSourceRecordsStmt     *sql.Stmt
-	unindexPaperStmt         *sql.Stmt
+	db                        DBTX
+	tx                        *sql.Tx
+	catalogCountsStmt         *sql.Stmt
+	checkFTSIndexStmt         *sql.Stmt
+	countAuthorsStmt          *sql.Stmt
+	countPapersStmt           *sql.Stmt
+	countStaleAuthorsStmt     *sql.Stmt
+	fillPaperStmt             *sql.Stmt
+	findPapersByDOIStmt       *sql.Stmt
+	findPapersByTitleKeyStmt  *sql.Stmt
+	getAuthorIDByKeyStmt      *sql.Stmt
+	getPaperStmt              *sql.Stmt
+	getSourceBySHAStmt        *sql.Stmt
+	indexPaperStmt            *sql.Stmt
+	indexPapersAfterStmt      *sql.Stmt
+	insertAuthorStmt          *sql.Stmt
+	insertAuthorshipStmt      *sql.Stmt
+	insertPaperStmt           *sql.Stmt
+	insertPaperSourceStmt     *sql.Stmt
+	insertSourceStmt          *sql.Stmt
+	listAuthorsStmt           *sql.Stmt
+	listCoauthorsStmt         *sql.Stmt
+	listPaperAuthorsStmt      *sql.Stmt
+	listPaperSourcesStmt      *sql.Stmt
+	listPapersStmt            *sql.Stmt
+	listSourceRecordsStmt     *sql.Stmt
+	matchDetailStmt           *sql.Stmt
+	maxPaperIDStmt            *sql.Stmt
+	paperFamilyKeysStmt       *sql.Stmt
+	paperIDsByCitationKeyStmt *sql.Stmt
+	paperIDsByDOIStmt         *sql.Stmt
+	papersPerFormatStmt       *sql.Stmt
+	rebuildFTSIndexStmt       *sql.Stmt
+	repairAuthorsStmt         *sql.Stmt
+	searchPapersStmt          *sql.Stmt
+	searchPapersByYearStmt    *sql.Stmt
+	setSourceOwnerStmt        *sql.Stmt
+	setSourceRecordsStmt      *sql.Stmt
+	staleAuthorsStmt          *sql.Stmt
+	unindexPaperStmt          *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                       tx,
-		tx:                       tx,
-		countAuthorsStmt:         q.countAuthorsStmt,
-		countPapersStmt:          q.countPapersStmt,
-		fillPaperStmt:            q.fillPaperStmt,
-		findPapersByDOIStmt:      q.findPapersByDOIStmt,
-		findPapersByTitleKeyStmt: q.findPapersByTitleKeyStmt,
-		getAuthorIDByKeyStmt:     q.getAuthorIDByKeyStmt,
-		getPaperSourceStmt:       q.getPaperSourceStmt,
-		getSourceBySHAStmt:       q.getSourceBySHAStmt,
-		indexPaperStmt:           q.indexPaperStmt,
-		indexPapersAfterStmt:     q.indexPapersAfterStmt,
-		insertAuthorStmt:         q.insertAuthorStmt,
-		insertAuthorshipStmt:     q.insertAuthorshipStmt,
-		insertPaperStmt:          q.insertPaperStmt,
-		insertPaperSourceStmt:    q.insertPaperSourceStmt,
-		insertSourceStmt:         q.insertSourceStmt,
-		listPaperAuthorsStmt:     q.listPaperAuthorsStmt,
-		maxPaperIDStmt:           q.maxPaperIDStmt,
-		paperFamilyKeysStmt:      q.paperFamilyKeysStmt,
-		searchPapersStmt:         q.searchPapersStmt,
-		setSourceOwnerStmt:       q.setSourceOwnerStmt,
-		setSourceRecordsStmt:     q.setSourceRecordsStmt,
-		unindexPaperStmt:         q.unindexPaperStmt,
+		db:                        tx,
+		tx:                        tx,
+		catalogCountsStmt:         q.catalogCountsStmt,
+		checkFTSIndexStmt:         q.checkFTSIndexStmt,
+		countAuthorsStmt:          q.countAuthorsStmt,
+		countPapersStmt:           q.countPapersStmt,
+		countStaleAuthorsStmt:     q.countStaleAuthorsStmt,
+		fillPaperStmt:             q.fillPaperStmt,
+		findPapersByDOIStmt:       q.findPapersByDOIStmt,
+		findPapersByTitleKeyStmt:  q.findPapersByTitleKeyStmt,
+		getAuthorIDByKeyStmt:      q.getAuthorIDByKeyStmt,
+		getPaperStmt:              q.getPaperStmt,
+		getSourceBySHAStmt:        q.getSourceBySHAStmt,
+		indexPaperStmt:            q.indexPaperStmt,
+		indexPapersAfterStmt:      q.indexPapersAfterStmt,
+		insertAuthorStmt:          q.insertAuthorStmt,
+		insertAuthorshipStmt:      q.insertAuthorshipStmt,
+		insertPaperStmt:           q.insertPaperStmt,
+		insertPaperSourceStmt:     q.insertPaperSourceStmt,
+		insertSourceStmt:          q.insertSourceStmt,
+		listAuthorsStmt:           q.listAuthorsStmt,
+		listCoauthorsStmt:         q.listCoauthorsStmt,
+		listPaperAuthorsStmt:      q.listPaperAuthorsStmt,
+		listPaperSourcesStmt:      q.listPaperSourcesStmt,
+		listPapersStmt:            q.listPapersStmt,
+		listSourceRecordsStmt:     q.listSourceRecordsStmt,
+		matchDetailStmt:           q.matchDetailStmt,
+		maxPaperIDStmt:            q.maxPaperIDStmt,
+		paperFamilyKeysStmt:       q.paperFamilyKeysStmt,
+		paperIDsByCitationKeyStmt: q.paperIDsByCitationKeyStmt,
+		paperIDsByDOIStmt:         q.paperIDsByDOIStmt,
+		papersPerFormatStmt:       q.papersPerFormatStmt,
+		rebuildFTSIndexStmt:       q.rebuildFTSIndexStmt,
+		repairAuthorsStmt:         q.repairAuthorsStmt,
+		searchPapersStmt:          q.searchPapersStmt,
+		searchPapersByYearStmt:    q.searchPapersByYearStmt,
+		setSourceOwnerStmt:        q.setSourceOwnerStmt,
+		setSourceRecordsStmt:      q.setSourceRecordsStmt,
+		staleAuthorsStmt:          q.staleAuthorsStmt,
+		unindexPaperStmt:          q.unindexPaperStmt,
 	}
 }

@@ -198,22 +198,6 @@ func (q *Queries) GetAuthorIDByKey(ctx context.Context, nameKey string) (int64, 
 	return id, err
 }
 
-const getPaperSource = `-- name: GetPaperSource :one
-SELECT paper_id FROM paper_sources WHERE source_id = ? AND record = ?
-`
-
-type GetPaperSourceParams struct {
-	SourceID int64
-	Record   int64
-}
-
-func (q *Queries) GetPaperSource(ctx context.Context, arg GetPaperSourceParams) (int64, error) {
-	row := q.queryRow(ctx, q.getPaperSourceStmt, getPaperSource, arg.SourceID, arg.Record)
-	var paper_id int64
-	err := row.Scan(&paper_id)
-	return paper_id, err
-}
-
 const getSourceBySHA = `-- name: GetSourceBySHA :one
 
 SELECT id, path, format, owner, records FROM sources WHERE sha256 = ?
@@ -409,6 +393,34 @@ func (q *Queries) InsertSource(ctx context.Context, arg InsertSourceParams) (int
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const listSourceRecords = `-- name: ListSourceRecords :many
+SELECT record FROM paper_sources WHERE source_id = ? ORDER BY record
+`
+
+// The records of a file that are already in place: a re-import skips them.
+func (q *Queries) ListSourceRecords(ctx context.Context, sourceID int64) ([]int64, error) {
+	rows, err := q.query(ctx, q.listSourceRecordsStmt, listSourceRecords, sourceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var record int64
+		if err := rows.Scan(&record); err != nil {
+			return nil, err
+		}
+		items = append(items, record)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const maxPaperID = `-- name: MaxPaperID :one

@@ -17,10 +17,30 @@ type Author struct {
 	FamilyKey string
 }
 
+type AuthorList struct {
+	ID        int64
+	Name      string
+	Family    string
+	Given     string
+	NameKey   string
+	FamilyKey string
+	Papers    int64
+	FirstYear interface{}
+	LastYear  interface{}
+}
+
 type Authorship struct {
 	PaperID  int64
 	Position int64
 	AuthorID int64
+}
+
+type CoauthorPair struct {
+	AuthorA int64
+	NameA   string
+	AuthorB int64
+	NameB   string
+	Papers  int64
 }
 
 type Paper struct {

@@ -76,41 +76,226 @@ func (q *Queries) ListPaperAuthors(ctx context.Context, paperID int64) ([]ListPa
 	return items, nil
 }
 
+const listPapers = `-- name: ListPapers :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE TRUE
+    -- filters:
+    AND (p.year >= ?1 OR ?1 IS NULL)
+    AND (p.year <= ?2 OR ?2 IS NULL)
+    AND (instr(' ' || catalog_fold(p.venue), ' ' || ?3) > 0 OR ?3 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?4
+                    AND (a.name_key LIKE ?4 || '|' || ?5 || '%'
+                         OR ?5 IS NULL))
+         OR ?4 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?6
+                    AND (a.name_key LIKE ?6 || '|' || ?7 || '%'
+                         OR ?7 IS NULL))
+         OR ?6 IS NULL)
+    -- end filters
+ORDER BY p.year DESC, p.id DESC
+LIMIT ?9 OFFSET ?8
+`
+
+type ListPapersParams struct {
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Offset       int64
+	Limit        int64
+}
+
+type ListPapersRow struct {
+	ID    int64
+	Year  sql.NullInt64
+	Title string
+	Venue sql.NullString
+	Doi   sql.NullString
+}
+
+// Filters without search text: nothing to rank, so newest first (the
+// papers_year index gives this order; NULL years come last).
+func (q *Queries) ListPapers(ctx context.Context, arg ListPapersParams) ([]ListPapersRow, error) {
+	rows, err := q.query(ctx, q.listPapersStmt, listPapers,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.Offset,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListPapersRow
+	for rows.Next() {
+		var i ListPapersRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const matchDetail = `-- name: MatchDetail :one
+SELECT
+    snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet,
+    bm25(papers_fts, 10.0, 0.0, 0.0) AS title_score,
+    bm25(papers_fts, 0.0, 1.0, 0.0) AS abstract_score,
+    bm25(papers_fts, 0.0, 0.0, 4.0) AS authors_score,
+    bm25(papers_fts, 10.0, 1.0, 4.0) AS score
+FROM papers_fts
+WHERE papers_fts MATCH ?4 AND papers_fts.rowid = ?5
+`
+
+type MatchDetailParams struct {
+	MarkOpen  string
+	MarkClose string
+	Ellipsis  string
+	Match     string
+	ID        int64
+}
+
+type MatchDetailRow struct {
+	Snippet       string
+	TitleScore    float64
+	AbstractScore float64
+	AuthorsScore  float64
+	Score         float64
+}
+
+// One hit of a search, looked at closely: its snippet and its bm25 score
+// one column at a time (the other columns weighted 0), for --explain. The
+// weights are the migration's (title 10, abstract 1, authors 4);
+// TestExplainWeights checks they agree with rank.
+func (q *Queries) MatchDetail(ctx context.Context, arg MatchDetailParams) (MatchDetailRow, error) {
+	row := q.queryRow(ctx, q.matchDetailStmt, matchDetail,
+		arg.MarkOpen,
+		arg.MarkClose,
+		arg.Ellipsis,
+		arg.Match,
+		arg.ID,
+	)
+	var i MatchDetailRow
+	err := row.Scan(
+		&i.Snippet,
+		&i.TitleScore,
+		&i.AbstractScore,
+		&i.AuthorsScore,
+		&i.Score,
+	)
+	return i, err
+}
+
 const searchPapers = `-- name: SearchPapers :many
 
 SELECT
     p.id,
     p.year,
     p.title,
-    p.authors,
+    p.venue,
+    p.doi,
     snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet,
     papers_fts.rank AS score
 FROM papers_fts
 JOIN papers p ON p.id = papers_fts.rowid
 WHERE papers_fts MATCH ?4
+    -- filters:
+    AND (p.year >= ?5 OR ?5 IS NULL)
+    AND (p.year <= ?6 OR ?6 IS NULL)
+    AND (instr(' ' || catalog_fold(p.venue), ' ' || ?7) > 0 OR ?7 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?8
+                    AND (a.name_key LIKE ?8 || '|' || ?9 || '%'
+                         OR ?9 IS NULL))
+         OR ?8 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?10
+                    AND (a.name_key LIKE ?10 || '|' || ?11 || '%'
+                         OR ?11 IS NULL))
+         OR ?10 IS NULL)
+    -- end filters
 ORDER BY papers_fts.rank
-LIMIT ?6 OFFSET ?5
+LIMIT ?13 OFFSET ?12
 `
 
 type SearchPapersParams struct {
-	MarkOpen  string
-	MarkClose string
-	Ellipsis  string
-	Match     string
-	Offset    int64
-	Limit     int64
+	MarkOpen     string
+	MarkClose    string
+	Ellipsis     string
+	Match        string
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Offset       int64
+	Limit        int64
 }
 
 type SearchPapersRow struct {
 	ID      int64
 	Year    sql.NullInt64
 	Title   string
-	Authors string
+	Venue   sql.NullString
+	Doi     sql.NullString
 	Snippet string
 	Score   float64
 }
 
-// Queries behind catalog query. Keep this file ASCII (sqlc).
+// Queries behind catalog query and catalog export. Keep this file ASCII (sqlc).
+//
+// Filters. sqlc compiles one static statement per query, so the optional
+// filters are parameters that switch themselves off when NULL:
+//
+//	(p.year >= @year_from OR @year_from IS NULL)
+//
+// The typed comparison comes first so that sqlc types the parameter from
+// it (sql.NullInt64, sql.NullString). The block between "filters:" and
+// "end filters" is the same in SearchPapers, SearchPapersByYear and
+// ListPapers; TestFilterBlocksAgree (internal/store) keeps it so.
+//   - year_from, year_to: inclusive bounds on papers.year.
+//   - venue: a phrase, folded by importer.Fold, that must start at a word of
+//     the folded venue. catalog_fold is importer.Fold registered with the
+//     driver (internal/store/fold.go), because lower() and LIKE fold ASCII
+//     only: 'zurich' must find Zurich written with an umlaut.
+//   - author_family, author_given: an author anywhere in the list whose
+//     family_key is author_family and whose folded given name starts with
+//     author_given (NULL: any); first_family, first_given: the same for the
+//     first author. Keys never hold % or _ (Fold turns them into spaces).
+//
+// An author filter is a non-correlated IN: SQLite builds the set of that
+// author's papers once per statement, then checks each candidate in it.
 // Ranked full-text search. rank is bm25 with the weights configured in the
 // migration (title 10, abstract 1, authors 4); lower is better.
 func (q *Queries) SearchPapers(ctx context.Context, arg SearchPapersParams) ([]SearchPapersRow, error) {
@@ -119,6 +304,13 @@ func (q *Queries) SearchPapers(ctx context.Context, arg SearchPapersParams) ([]S
 		arg.MarkClose,
 		arg.Ellipsis,
 		arg.Match,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
 		arg.Offset,
 		arg.Limit,
 	)
@@ -133,8 +325,104 @@ func (q *Queries) SearchPapers(ctx context.Context, arg SearchPapersParams) ([]S
 			&i.ID,
 			&i.Year,
 			&i.Title,
-			&i.Authors,
+			&i.Venue,
+			&i.Doi,
 			&i.Snippet,
+			&i.Score,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchPapersByYear = `-- name: SearchPapersByYear :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    papers_fts.rank AS score
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH ?1
+    -- filters:
+    AND (p.year >= ?2 OR ?2 IS NULL)
+    AND (p.year <= ?3 OR ?3 IS NULL)
+    AND (instr(' ' || catalog_fold(p.venue), ' ' || ?4) > 0 OR ?4 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?5
+                    AND (a.name_key LIKE ?5 || '|' || ?6 || '%'
+                         OR ?6 IS NULL))
+         OR ?5 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?7
+                    AND (a.name_key LIKE ?7 || '|' || ?8 || '%'
+                         OR ?8 IS NULL))
+         OR ?7 IS NULL)
+    -- end filters
+ORDER BY p.year DESC, papers_fts.rank
+LIMIT ?10 OFFSET ?9
+`
+
+type SearchPapersByYearParams struct {
+	Match        string
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Offset       int64
+	Limit        int64
+}
+
+type SearchPapersByYearRow struct {
+	ID    int64
+	Year  sql.NullInt64
+	Title string
+	Venue sql.NullString
+	Doi   sql.NullString
+	Score float64
+}
+
+// The same search, newest first, then by rank. No snippet here: the sort
+// would compute one for every match; Search asks MatchDetail for the page.
+func (q *Queries) SearchPapersByYear(ctx context.Context, arg SearchPapersByYearParams) ([]SearchPapersByYearRow, error) {
+	rows, err := q.query(ctx, q.searchPapersByYearStmt, searchPapersByYear,
+		arg.Match,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.Offset,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SearchPapersByYearRow
+	for rows.Next() {
+		var i SearchPapersByYearRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
 			&i.Score,
 		); err != nil {
 			return nil, err

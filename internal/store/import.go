@@ -54,7 +54,10 @@ type Import struct {
 
 	source   int64 // current source id
 	reimport bool  // the current source was imported before
-	stats    SourceStats
+	// known marks the record numbers of a re-imported source that are
+	// already in place (bit n = record n).
+	known []uint64
+	stats SourceStats
 }
 
 // maxAuthorCache bounds the author-id cache; past it the cache starts over.
@@ -154,6 +157,17 @@ func (im *Import) StartSource(ctx context.Context, src SourceInfo) error {
 	case err == nil:
 		im.source, im.reimport = row.ID, true
 		im.stats.Known = true
+		records, err := im.q.ListSourceRecords(ctx, row.ID)
+		if err != nil {
+			return explain(err)
+		}
+		im.known = im.known[:0]
+		for _, r := range records {
+			for int(r>>6) >= len(im.known) {
+				im.known = append(im.known, 0)
+			}
+			im.known[r>>6] |= 1 << (r & 63)
+		}
 		return nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return explain(err)
@@ -194,19 +208,22 @@ func (im *Import) EndSource(ctx context.Context) (SourceStats, error) {
 	return im.stats, nil
 }
 
+// Known reports whether the record-th record of the current source is
+// already in the catalog from an earlier import of the same file; Add
+// counts it as unchanged, and callers may skip normalizing it. Safe to call
+// from another goroutine between StartSource and EndSource.
+func (im *Import) Known(record int) bool {
+	return im.reimport && record>>6 < len(im.known) && im.known[record>>6]&(1<<(record&63)) != 0
+}
+
 // Add stores one record (the record-th of its file, starting at line): a new
-// paper, or a merge into the paper it duplicates.
+// paper, or a merge into the paper it duplicates. p may be nil for a record
+// that Known reports.
 func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) error {
 	im.stats.Records++
-	if im.reimport {
-		_, err := im.q.GetPaperSource(ctx, dbgen.GetPaperSourceParams{SourceID: im.source, Record: int64(record)})
-		if err == nil {
-			im.stats.Unchanged++
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return explain(err)
-		}
+	if im.Known(record) {
+		im.stats.Unchanged++
+		return nil
 	}
 	match, reason, err := im.findDuplicate(ctx, p)
 	if err != nil {

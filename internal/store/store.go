@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -36,6 +37,11 @@ type Options struct {
 	// NoMigrate opens without applying pending migrations (catalog migrate
 	// uses it to show and move the version itself).
 	NoMigrate bool
+	// MaxPageCount, when above 0, caps the file at that many pages
+	// (https://www.sqlite.org/pragma.html#pragma_max_page_count): a write
+	// past it fails with SQLITE_FULL as on a full disk. Tests use it to
+	// simulate one; a cap below the file's size is raised to its size.
+	MaxPageCount int
 }
 
 // ErrSchemaTooNew means the file was written by a newer catalog.
@@ -54,7 +60,7 @@ var sqliteHeader = []byte("SQLite format 3\x00")
 //     behave the same in every client.
 //   - _txlock=immediate: a write transaction takes the write lock when it
 //     begins, so it never fails later with SQLITE_BUSY_SNAPSHOT.
-func dsn(path string) string {
+func dsn(path string, opts Options) string {
 	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -62,7 +68,11 @@ func dsn(path string) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "recursive_triggers(0)")
-	q.Add("_pragma", "cache_size(-65536)") // 64 MiB page cache per connection
+	q.Add("_pragma", "temp_store(MEMORY)") // statement journals in memory: each insert would otherwise write one to a temp file
+	q.Add("_pragma", "cache_size(-16384)") // 16 MiB page cache per connection: more saves no CPU (measured)
+	if opts.MaxPageCount > 0 {
+		q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", opts.MaxPageCount))
+	}
 	q.Add("_txlock", "immediate")
 	u.RawQuery = q.Encode()
 	return u.String()
@@ -78,7 +88,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := precheck(ctx, path); err != nil {
 		return nil, err
 	}
-	sqldb, err := sql.Open("sqlite", dsn(path))
+	if err := checkWritable(path); err != nil {
+		return nil, err
+	}
+	sqldb, err := sql.Open("sqlite", dsn(path, opts))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -103,8 +116,18 @@ func (s *Store) init(ctx context.Context, opts Options) error {
 		return err
 	}
 	if !opts.NoMigrate {
-		if _, err := p.Up(ctx); err != nil {
+		// Readers must not queue behind an import: with _txlock=immediate
+		// any transaction takes the write lock. goose's Up reads the version
+		// table and begins a transaction only for a pending migration; asking
+		// HasPending first (plain reads) keeps it that way whatever Up does.
+		pending, err := p.HasPending(ctx)
+		if err != nil {
 			return fmt.Errorf("migrate %s: %w", s.Path, explain(err))
+		}
+		if pending {
+			if _, err := p.Up(ctx); err != nil {
+				return fmt.Errorf("migrate %s: %w", s.Path, explain(err))
+			}
 		}
 	}
 	q, err := dbgen.Prepare(ctx, s.DB)
@@ -163,7 +186,19 @@ func precheck(ctx context.Context, path string) error {
 	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
 		return nil
 	}
-	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: "mode=ro"}
+	// Without busy_timeout a reader fails at once, instead of waiting a
+	// moment, when another process holds a lock (recovering the WAL after
+	// a crash, or resetting it after a checkpoint).
+	query := "mode=ro"
+	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) && walHeader(path) {
+		// A read-only connection to a WAL database creates path-wal and
+		// path-shm, and cannot remove them when it closes. Without a -wal
+		// file no connection is open and the file holds every commit:
+		// read it as immutable, which touches nothing.
+		// https://www.sqlite.org/uri.html#uriimmutable
+		query += "&immutable=1"
+	}
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: query}
 	ro, err := sql.Open("sqlite", u.String())
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
@@ -174,6 +209,57 @@ func precheck(ctx context.Context, path string) error {
 	}
 	return nil
 }
+
+// walHeader reports whether the database file's header says WAL mode
+// (file format versions 2 at offsets 18 and 19).
+// https://www.sqlite.org/fileformat2.html#database_header
+func walHeader(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var h [20]byte
+	_, err = io.ReadFull(f, h[:])
+	return err == nil && h[18] == 2 && h[19] == 2
+}
+
+// checkWritable refuses, before SQLite creates anything, a database that
+// catalog could open but not write: a read-only file, or a folder where
+// SQLite cannot create the -wal and -shm files that WAL mode keeps beside
+// it. SQLite would otherwise fail later, after leaving read-only -wal and
+// -shm files that keep failing writes once the file is writable again.
+func checkWritable(path string) error {
+	dir := filepath.Dir(path)
+	_, err := os.Stat(path)
+	exists := err == nil
+	if exists {
+		if err := canWrite(path); err != nil {
+			return &ReadOnlyError{Path: path, What: "the database file", Err: err}
+		}
+	}
+	if err := canWrite(dir); err != nil {
+		if exists && canWrite(path+"-wal") == nil && canWrite(path+"-shm") == nil {
+			return nil // SQLite needs to create nothing
+		}
+		return &ReadOnlyError{Path: path, What: "the folder " + dir, Err: err}
+	}
+	return nil
+}
+
+// ReadOnlyError means the database, or the folder it is in, cannot be
+// written.
+type ReadOnlyError struct {
+	Path string
+	What string // "the database file", "the folder DIR"
+	Err  error
+}
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("open %s: cannot write %s (%v); catalog writes its database and the -wal and -shm files beside it", e.Path, e.What, e.Err)
+}
+
+func (e *ReadOnlyError) Unwrap() error { return e.Err }
 
 // explain turns SQLite result codes that users meet into plain words.
 func explain(err error) error {

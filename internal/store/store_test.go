@@ -327,6 +327,11 @@ func TestOpenRefuses(t *testing.T) {
 				if !bytes.Equal(before, after) {
 					t.Errorf("the file changed")
 				}
+				for _, suffix := range []string{"-wal", "-shm"} {
+					if _, err := os.Stat(tt.path + suffix); err == nil {
+						t.Errorf("%s%s was left beside the refused file", filepath.Base(tt.path), suffix)
+					}
+				}
 			}
 		})
 	}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/catalog-dev/catalog/internal/store"
+)
+
+const authorsUsage = `List authors with their number of papers, most papers first, or one
+author's co-authors.
+
+Usage:
+  catalog authors [flags] [NAME]
+  catalog authors --coauthors NAME [flags]
+
+NAME is "Family, Given", "Given Family" or a family name alone; case and
+accents do not matter, and the given name may be shortened ("Chan, C").
+Without NAME every author is listed.
+
+With --coauthors, NAME must mean one author: the only one it matches, or
+the one whose name it is exactly. When several authors match (two Dai with
+different given names, say), they are listed and the command fails: add
+the given name.
+
+Flags:
+  --coauthors NAME  list the people who wrote papers with NAME, most shared
+                    papers first
+  --limit N         list at most N authors (default 50; 0 lists all)
+  --offset N        skip the first N
+  --json            print a JSON array: id, name, papers (shared papers for
+                    --coauthors), first_year, last_year
+  --db PATH         the catalog database (default $CATALOG_DB, else ./catalog.db)
+
+Examples:
+  catalog authors
+  catalog authors dai
+  catalog authors --coauthors "Chan, Chi-Min"
+  catalog authors --json --limit 0 > authors.json
+`
+
+func runAuthors(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "authors", authorsUsage)
+	var coauthors onceString
+	fs.Var(&coauthors, "coauthors", "")
+	limit := fs.Int("limit", 50, "")
+	offset := fs.Int("offset", 0, "")
+	asJSON := fs.Bool("json", false, "")
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return usagef("authors: --limit must not be negative, got %d", *limit)
+	}
+	if *offset < 0 {
+		return usagef("authors: --offset must not be negative, got %d", *offset)
+	}
+	if coauthors.set && len(rest) > 0 {
+		return usagef("authors: --coauthors takes the NAME; drop %q", strings.Join(rest, " "))
+	}
+	var filter *store.NameFilter
+	if name := strings.Join(rest, " "); coauthors.set || name != "" {
+		if coauthors.set {
+			name = coauthors.value
+		}
+		n, err := store.ParseNameFilter(name)
+		if err != nil {
+			return usagef("authors: %v", err)
+		}
+		filter = &n
+	}
+
+	st, err := store.Open(ctx, e.dbPath, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	var list []store.AuthorCount
+	header := "PAPERS"
+	if coauthors.set {
+		a, err := st.ResolveAuthor(ctx, *filter)
+		var amb *store.AmbiguousError
+		switch {
+		case errors.As(err, &amb):
+			return &hintError{
+				err:  fmt.Errorf("authors --coauthors: %w", err),
+				hint: "name one of them exactly:\n" + candidates(amb.Authors),
+			}
+		case errors.Is(err, store.ErrNotFound):
+			return &hintError{
+				err:  fmt.Errorf("authors --coauthors: no author matches %q", filter.Name),
+				hint: "list the authors whose family name it is with: catalog authors " + filter.Family,
+			}
+		case err != nil:
+			return err
+		}
+		fmt.Fprintf(e.stderr, "catalog: co-authors of %s (%s)\n", a.Name, nPapers(a.Papers))
+		if list, err = st.Coauthors(ctx, a.ID, *limit, *offset); err != nil {
+			return err
+		}
+		header = "SHARED"
+	} else if list, err = st.Authors(ctx, filter, *limit, *offset); err != nil {
+		return err
+	}
+
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if list == nil {
+			list = []store.AuthorCount{}
+		}
+		return enc.Encode(list)
+	}
+	if len(list) == 0 {
+		if filter != nil && !coauthors.set {
+			fmt.Fprintf(e.stderr, "catalog: no authors match %q\n", filter.Name)
+		} else {
+			fmt.Fprintf(e.stderr, "catalog: no authors\n")
+		}
+		return nil
+	}
+	writeAuthors(e.stdout, header, list)
+	return nil
+}
+
+// writeAuthors prints authors as a table: count (right-aligned), years,
+// name.
+func writeAuthors(w io.Writer, header string, list []store.AuthorCount) {
+	cw, yw := len(header), len("YEARS")
+	for _, a := range list {
+		cw = max(cw, len(fmt.Sprint(a.Papers)))
+		yw = max(yw, len(years(a.FirstYear, a.LastYear)))
+	}
+	fmt.Fprintf(w, "%*s  %-*s  NAME\n", cw, header, yw, "YEARS")
+	for _, a := range list {
+		fmt.Fprintf(w, "%*d  %-*s  %s\n", cw, a.Papers, yw, years(a.FirstYear, a.LastYear), a.Name)
+	}
+}
+
+// candidates lists ambiguous authors for a hint, one per line.
+func candidates(list []store.AuthorCount) string {
+	var b strings.Builder
+	for i, a := range list {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "  %s (%s)", a.Name, nPapers(a.Papers))
+	}
+	return b.String()
+}
+
+func nPapers(n int) string {
+	if n == 1 {
+		return "1 paper"
+	}
+	return fmt.Sprintf("%d papers", n)
+}
+
+// years formats a span of years: 2019-2023, 2021, or "" when unknown.
+func years(first, last int) string {
+	switch {
+	case first == 0 && last == 0:
+		return ""
+	case first == last:
+		return fmt.Sprint(first)
+	default:
+		return fmt.Sprintf("%d-%d", first, last)
+	}
+}

@@ -1,0 +1,34 @@
+-- Queries of catalog doctor. Keep this file ASCII (sqlc). PRAGMAs and the
+-- trigger DDL are hand-written in internal/store/doctor.go.
+
+-- name: CountStaleAuthors :one
+-- papers.authors, the author string kept for the full-text index, must be
+-- the paper's authors in order as authorship names them: what the
+-- paper_list view shows.
+SELECT count(*) FROM papers AS p JOIN paper_list AS pl ON pl.id = p.id
+WHERE p.authors <> pl.authors;
+
+-- name: StaleAuthors :many
+SELECT p.id, p.authors AS kept, CAST(pl.authors AS TEXT) AS listed
+FROM papers AS p JOIN paper_list AS pl ON pl.id = p.id
+WHERE p.authors <> pl.authors
+ORDER BY p.id
+LIMIT ?;
+
+-- name: RepairAuthors :execrows
+-- The FTS update trigger reindexes each paper changed.
+UPDATE papers SET authors = (SELECT pl.authors FROM paper_list AS pl WHERE pl.id = papers.id)
+WHERE id IN (
+    SELECT p.id FROM papers AS p JOIN paper_list AS pl ON pl.id = p.id
+    WHERE p.authors <> pl.authors
+);
+
+-- name: CheckFTSIndex :exec
+-- Fails (SQLITE_CORRUPT_VTAB) when the index does not match the papers
+-- table: rank 1 compares it with the content, not only with itself.
+-- https://www.sqlite.org/fts5.html#the_integrity_check_command
+INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1);
+
+-- name: RebuildFTSIndex :exec
+-- https://www.sqlite.org/fts5.html#the_rebuild_command
+INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');

@@ -1,0 +1,148 @@
+package export
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/catalog-dev/catalog/internal/store"
+)
+
+// BibTeX writes papers as BibTeX entries, UTF-8, with the keys Keys gives.
+// Fields: title, author (Family, Given, joined by "and"; a name without a
+// given name, such as a corporate author, in braces), year, month (as a
+// macro), journal or booktitle, volume, number, pages, doi, url, abstract.
+func BibTeX(w io.Writer, papers []store.Paper) error {
+	bw := bufio.NewWriter(w)
+	keys := Keys(papers)
+	for i := range papers {
+		if i > 0 {
+			bw.WriteByte('\n')
+		}
+		writeEntry(bw, &papers[i], keys[i])
+	}
+	return bw.Flush()
+}
+
+var monthMacros = [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+func writeEntry(w *bufio.Writer, p *store.Paper, key string) {
+	typ := BibTeXType(p.Type, p.Venue)
+	fmt.Fprintf(w, "@%s{%s,\n", typ, key)
+	field := func(name, value string) {
+		if value != "" {
+			fmt.Fprintf(w, "  %s = {%s},\n", name, value)
+		}
+	}
+	field("title", TeXTitle(p.Title))
+	if len(p.Authors) > 0 {
+		names := make([]string, len(p.Authors))
+		for i, a := range p.Authors {
+			names[i] = BibTeXName(a)
+		}
+		field("author", strings.Join(names, " and "))
+	}
+	if p.Year != 0 {
+		field("year", strconv.Itoa(p.Year))
+	}
+	if p.Month >= 1 && p.Month <= 12 {
+		fmt.Fprintf(w, "  month = %s,\n", monthMacros[p.Month-1])
+	}
+	if p.Venue != "" {
+		if bookTypes[typ] {
+			field("booktitle", TeX(p.Venue))
+		} else {
+			field("journal", TeX(p.Venue))
+		}
+	}
+	// The importer reads volume and number as written (no LaTeX decoding).
+	field("volume", verbatim(p.Volume))
+	field("number", verbatim(p.Issue))
+	pages := TeX(p.Pages)
+	if m := pageRange.FindStringSubmatch(p.Pages); m != nil {
+		pages = m[1] + "--" + m[2] // an en dash in BibTeX
+	}
+	field("pages", pages)
+	field("doi", verbatim(p.DOI))
+	field("url", verbatim(p.URL))
+	field("abstract", TeX(p.Abstract))
+	w.WriteString("}\n")
+}
+
+// pageRange is a page range written with one hyphen (the catalog's form).
+var pageRange = regexp.MustCompile(`^(\w+)-(\w+)$`)
+
+// verbatim prepares a value the importer reads as it stands (URL, DOI,
+// volume): only braces, which would unbalance the entry, are
+// percent-encoded.
+func verbatim(s string) string {
+	return strings.NewReplacer("{", "%7B", "}", "%7D").Replace(s)
+}
+
+// BibTeXName writes one author for an author field: "Family, Given", or
+// "Family, Suffix, Given" (BibTeX's "von Last, Jr, First"). A name without
+// a given name is one brace group, so that a corporate name ("{Barnes and
+// Noble, Inc.}") is never split. A part with a comma or the word "and" in
+// it is braced too.
+func BibTeXName(a store.Author) string {
+	suffix := a.Suffix()
+	if a.Given == "" && suffix == "" {
+		return "{" + TeX(a.Family) + "}"
+	}
+	part := func(s string) string {
+		t := TeX(s)
+		if strings.Contains(s, ",") || andWord.MatchString(s) {
+			return "{" + t + "}"
+		}
+		return t
+	}
+	name := part(a.Family)
+	if suffix != "" {
+		name += ", " + part(suffix)
+	}
+	if a.Given != "" {
+		name += ", " + part(a.Given)
+	}
+	return name
+}
+
+var andWord = regexp.MustCompile(`(?i)(^|\s)and(\s|$)`)
+
+// bookTypes take the venue as booktitle; other types as journal.
+var bookTypes = map[string]bool{"inproceedings": true, "incollection": true, "inbook": true}
+
+// bibtexTypes maps the types sources give (BibTeX, CSL, RIS, OpenAlex) to
+// BibTeX entry types.
+var bibtexTypes = map[string]string{
+	// BibTeX and BibLaTeX
+	"article": "article", "inproceedings": "inproceedings", "conference": "inproceedings",
+	"book": "book", "inbook": "inbook", "incollection": "incollection", "booklet": "booklet",
+	"proceedings": "proceedings", "phdthesis": "phdthesis", "mastersthesis": "mastersthesis",
+	"thesis": "phdthesis", "techreport": "techreport", "report": "techreport",
+	"manual": "manual", "unpublished": "unpublished", "misc": "misc", "online": "misc",
+	"collection": "book",
+	// CSL
+	"article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
+	"paper-conference": "inproceedings", "chapter": "incollection", "manuscript": "unpublished",
+	"webpage": "misc", "dataset": "misc", "document": "misc",
+	// RIS
+	"jour": "article", "conf": "inproceedings", "cpaper": "inproceedings", "chap": "incollection",
+	"thes": "phdthesis", "rprt": "techreport", "gen": "misc", "elec": "misc", "unpb": "unpublished",
+	// OpenAlex
+	"book-chapter": "incollection", "dissertation": "phdthesis", "preprint": "misc",
+}
+
+// BibTeXType is the entry type for a paper of the given source type: the
+// matching BibTeX type, else article when it has a venue, else misc.
+func BibTeXType(typ, venue string) string {
+	if t, ok := bibtexTypes[strings.ToLower(typ)]; ok {
+		return t
+	}
+	if venue != "" {
+		return "article"
+	}
+	return "misc"
+}

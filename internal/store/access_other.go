@@ -1,0 +1,7 @@
+//go:build !unix
+
+package store
+
+// canWrite is a no-op where access(2) is missing: SQLite's own error
+// reports a file it cannot write.
+func canWrite(path string) error { return nil }

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/catalog-dev/catalog/internal/importer"
+)
+
+// TestMigrationTriggers: the trigger SQL doctor restores comes from the
+// migrations, and is what a fresh database holds.
+func TestMigrationTriggers(t *testing.T) {
+	s, _ := openTemp(t)
+	latest, err := latestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []int64
+	for v := int64(1); v <= latest; v++ {
+		all = append(all, v)
+	}
+	want, err := migrationTriggers(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// At least the four FTS triggers of 00001 (later migrations may add).
+	for _, name := range []string{"papers_fts_replace", "papers_fts_insert", "papers_fts_delete", "papers_fts_update"} {
+		if _, ok := want[name]; !ok {
+			t.Errorf("migrationTriggers: %s not found in %v", name, slices.Sorted(maps.Keys(want)))
+		}
+	}
+	missing, altered, err := triggerDrift(context.Background(), s.DB, want)
+	if err != nil || len(missing)+len(altered) > 0 {
+		t.Errorf("fresh database: missing %v, altered %v, %v; want none", missing, altered, err)
+	}
+}
+
+func TestUpStatements(t *testing.T) {
+	src := `-- header
+-- +goose Up
+CREATE TABLE a (x);
+-- a comment
+CREATE TABLE b (
+    y -- inline
+);
+-- +goose StatementBegin
+CREATE TRIGGER t AFTER INSERT ON a
+BEGIN
+    INSERT INTO b VALUES (1);
+END;
+-- +goose StatementEnd
+DROP TRIGGER old;
+
+-- +goose Down
+DROP TABLE a;
+`
+	got := upStatements(src)
+	want := []string{
+		"CREATE TABLE a (x);",
+		"CREATE TABLE b (\n    y -- inline\n);",
+		"CREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n    INSERT INTO b VALUES (1);\nEND;",
+		"DROP TRIGGER old;",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestDoctor breaks each thing doctor checks and sees it found, then
+// repaired by Repair, with the rest of the catalog untouched.
+func TestDoctor(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		breaks []string // SQL that damages the catalog
+		check  string   // the check that must fail
+		fixed  []string // what Repair must report
+	}{
+		{
+			name:   "insert trigger dropped",
+			breaks: []string{"DROP TRIGGER papers_fts_insert"},
+			check:  "fts triggers",
+			fixed:  []string{"recreated trigger papers_fts_insert"},
+		},
+		{
+			name:   "update trigger altered",
+			breaks: []string{"DROP TRIGGER papers_fts_update", "CREATE TRIGGER papers_fts_update AFTER UPDATE ON papers BEGIN SELECT 1; END"},
+			check:  "fts triggers",
+			fixed:  []string{"recreated trigger papers_fts_update"},
+		},
+		{
+			name: "paper inserted without its triggers",
+			breaks: []string{
+				"DROP TRIGGER papers_fts_insert",
+				"INSERT INTO papers (title, abstract) VALUES ('Unindexed qwerty', 'typed by hand')",
+			},
+			check: "fts index",
+			fixed: []string{"recreated trigger papers_fts_insert", "rebuilt the full-text index"},
+		},
+		{
+			name:   "index entry deleted",
+			breaks: []string{"INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors) SELECT 'delete', id, title, abstract, authors FROM papers WHERE id = 1"},
+			check:  "fts index",
+			fixed:  []string{"rebuilt the full-text index"},
+		},
+		{
+			name:   "author string changed",
+			breaks: []string{"UPDATE papers SET authors = 'Nobody, At All' WHERE id = 2"},
+			check:  "authors",
+			fixed:  []string{"rewrote the author string of 1 paper(s) from authorship"},
+		},
+		{
+			name: "author string changed behind the index's back",
+			breaks: []string{
+				"DROP TRIGGER papers_fts_update",
+				"UPDATE papers SET authors = '' WHERE id = 3",
+			},
+			check: "authors",
+			fixed: []string{
+				"recreated trigger papers_fts_update",
+				"rewrote the author string of 1 paper(s) from authorship",
+				"rebuilt the full-text index",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openTemp(t)
+			importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"},
+				paper(t, attention), paper(t, bert), paper(t, muller))
+			if problems := failed(t, s); len(problems) > 0 {
+				t.Fatalf("before breaking: problems %v", problems)
+			}
+			for _, q := range tt.breaks {
+				if _, err := s.DB.Exec(q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			problems := failed(t, s)
+			if !slices.Contains(problems, tt.check) {
+				t.Fatalf("after breaking: problems %v, want %q among them", problems, tt.check)
+			}
+			done, err := s.Repair(ctx)
+			if err != nil {
+				t.Fatalf("Repair: %v", err)
+			}
+			if !slices.Equal(done, tt.fixed) {
+				t.Errorf("Repair did %q, want %q", done, tt.fixed)
+			}
+			if problems := failed(t, s); len(problems) > 0 {
+				t.Errorf("after Repair: problems %v", problems)
+			}
+			checkIntegrity(t, s.DB)
+			// Repairing a sound catalog does nothing.
+			if done, err := s.Repair(ctx); err != nil || len(done) > 0 {
+				t.Errorf("second Repair: %q, %v; want nothing done", done, err)
+			}
+			// The index works again, triggers included.
+			importPapers(t, s, SourceInfo{Path: "b", SHA256: "b", Format: "bibtex"},
+				paper(t, importer.Record{Title: "Zyxwv after repair", Authors: people("Later, Anne")}))
+			hits, err := s.Search(ctx, `"zyxwv"`, SearchOptions{Limit: 5})
+			if err != nil || len(hits) != 1 {
+				t.Errorf("search after repair: %v, %v", hits, err)
+			}
+			checkIntegrity(t, s.DB)
+		})
+	}
+}
+
+// TestDoctorUnrepairable: damage beyond doctor is reported, not repaired.
+func TestDoctorUnrepairable(t *testing.T) {
+	s, _ := openTemp(t)
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, paper(t, attention))
+	db := s.DB
+	// One connection, so that foreign_keys=OFF applies to the insert.
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"PRAGMA foreign_keys = OFF",
+		"INSERT INTO authorship (paper_id, position, author_id) VALUES (1, 9, 12345)",
+		"PRAGMA foreign_keys = ON",
+	} {
+		if _, err := conn.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	conn.Close()
+	checks, err := s.Doctor(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fk Check
+	for _, c := range checks {
+		if c.Name == "foreign keys" {
+			fk = c
+		}
+	}
+	if fk.OK() || fk.Repairable || !strings.Contains(fk.Problem, "1 authorship rows point to missing authors") {
+		t.Errorf("foreign keys check: got %+v, want an unrepairable problem naming authorship and authors", fk)
+	}
+}
+
+// TestDoctorPending: a schema behind the binary is reported, not migrated.
+func TestDoctorPending(t *testing.T) {
+	s, _ := openTemp(t)
+	latest, err := latestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if latest < 2 {
+		t.Skip("one migration only: nothing can be pending on a catalog")
+	}
+	if _, err := s.MigrateDown(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	checks, err := s.Doctor(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checks[0].Name != "schema" || checks[0].OK() || !strings.Contains(checks[0].Problem, "pending") {
+		t.Errorf("schema check: got %+v, want pending migrations", checks[0])
+	}
+	for _, c := range checks[1:] {
+		if !c.OK() {
+			t.Errorf("%s: %s", c.Name, c.Problem)
+		}
+	}
+}
+
+// failed runs Doctor and returns the names of the checks that failed.
+func failed(t *testing.T, s *Store) []string {
+	t.Helper()
+	checks, err := s.Doctor(context.Background())
+	if err != nil {
+		t.Fatalf("Doctor: %v", err)
+	}
+	if len(checks) != 6 {
+		t.Fatalf("Doctor ran %d checks, want 6: %+v", len(checks), checks)
+	}
+	var out []string
+	for _, c := range checks {
+		if !c.OK() {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
