@@ -97,6 +97,9 @@ func (s *selection) build(cmd string, words []string) (match string, opt store.S
 	match = text
 	if !s.fts {
 		match = ftsquery.Plain(text)
+		// Only stopwords ("the", "of the"): nothing to rank by, and bm25
+		// would weigh a word in nearly every paper. Newest matches first.
+		opt.NewestFirst = ftsquery.OnlyStopwords(text) && s.title.value == ""
 	}
 	return match, opt, nil
 }

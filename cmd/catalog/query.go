@@ -212,8 +212,11 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions) {
 		fmt.Fprintf(w, "order:   newest first (year, then most recently added)\n")
 	case so.Sort == store.ByYear:
 		fmt.Fprintf(w, "order:   newest first, then by score\n")
+	case so.NewestFirst:
+		fmt.Fprintf(w, "order:   newest first, unranked: the text is only stopwords\n")
 	default:
-		fmt.Fprintf(w, "order:   by score, best first\n")
+		fmt.Fprintf(w, "order:   by score, best first; when more than %d papers match, the %d newest\n"+
+			"         matches are ranked\n", store.DefaultRankWindow, store.DefaultRankWindow)
 	}
 	if match != "" {
 		fmt.Fprintf(w, "score:   bm25 over title (weight 10), abstract (1) and authors (4); lower is\n"+

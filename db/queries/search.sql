@@ -48,8 +48,51 @@ WHERE papers_fts MATCH sqlc.arg(match)
                          OR sqlc.narg(first_given) IS NULL))
          OR sqlc.narg(first_family) IS NULL)
     -- end filters
+    AND papers_fts.rowid >= sqlc.arg(min_rowid)
 ORDER BY papers_fts.rank
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: SearchPapersNewest :many
+-- Matches newest first, unranked: for a query of nothing but stopwords,
+-- where bm25 means little and costs a scan of near every row.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet,
+    CAST(0 AS REAL) AS score
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH sqlc.arg(match)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0 OR sqlc.narg(venue) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
+ORDER BY papers_fts.rowid DESC
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: NthNewestMatch :one
+-- The rowid of the n-th newest paper (0-based) that matches: the bound of
+-- the window Search ranks when a query matches very many papers. FTS5 walks
+-- its doclists in rowid order without scoring, so this is cheap.
+SELECT papers_fts.rowid
+FROM papers_fts
+WHERE papers_fts MATCH sqlc.arg(match)
+ORDER BY papers_fts.rowid DESC
+LIMIT 1 OFFSET sqlc.arg(n);
 
 -- name: SearchPapersByYear :many
 -- The same search, newest first, then by rank. No snippet here: the sort

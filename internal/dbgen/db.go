@@ -102,6 +102,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.maxPaperIDStmt, err = db.PrepareContext(ctx, maxPaperID); err != nil {
 		return nil, fmt.Errorf("error preparing query MaxPaperID: %w", err)
 	}
+	if q.nthNewestMatchStmt, err = db.PrepareContext(ctx, nthNewestMatch); err != nil {
+		return nil, fmt.Errorf("error preparing query NthNewestMatch: %w", err)
+	}
 	if q.paperFamilyKeysStmt, err = db.PrepareContext(ctx, paperFamilyKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query PaperFamilyKeys: %w", err)
 	}
@@ -125,6 +128,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.searchPapersByYearStmt, err = db.PrepareContext(ctx, searchPapersByYear); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapersByYear: %w", err)
+	}
+	if q.searchPapersNewestStmt, err = db.PrepareContext(ctx, searchPapersNewest); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchPapersNewest: %w", err)
 	}
 	if q.setSourceOwnerStmt, err = db.PrepareContext(ctx, setSourceOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSourceOwner: %w", err)
@@ -273,6 +279,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing maxPaperIDStmt: %w", cerr)
 		}
 	}
+	if q.nthNewestMatchStmt != nil {
+		if cerr := q.nthNewestMatchStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing nthNewestMatchStmt: %w", cerr)
+		}
+	}
 	if q.paperFamilyKeysStmt != nil {
 		if cerr := q.paperFamilyKeysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paperFamilyKeysStmt: %w", cerr)
@@ -311,6 +322,11 @@ func (q *Queries) Close() error {
 	if q.searchPapersByYearStmt != nil {
 		if cerr := q.searchPapersByYearStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchPapersByYearStmt: %w", cerr)
+		}
+	}
+	if q.searchPapersNewestStmt != nil {
+		if cerr := q.searchPapersNewestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchPapersNewestStmt: %w", cerr)
 		}
 	}
 	if q.setSourceOwnerStmt != nil {
@@ -398,6 +414,7 @@ type Queries struct {
 	listSourceRecordsStmt     *sql.Stmt
 	matchDetailStmt           *sql.Stmt
 	maxPaperIDStmt            *sql.Stmt
+	nthNewestMatchStmt        *sql.Stmt
 	paperFamilyKeysStmt       *sql.Stmt
 	paperIDsByCitationKeyStmt *sql.Stmt
 	paperIDsByDOIStmt         *sql.Stmt
@@ -406,6 +423,7 @@ type Queries struct {
 	repairAuthorsStmt         *sql.Stmt
 	searchPapersStmt          *sql.Stmt
 	searchPapersByYearStmt    *sql.Stmt
+	searchPapersNewestStmt    *sql.Stmt
 	setSourceOwnerStmt        *sql.Stmt
 	setSourceRecordsStmt      *sql.Stmt
 	staleAuthorsStmt          *sql.Stmt
@@ -442,6 +460,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSourceRecordsStmt:     q.listSourceRecordsStmt,
 		matchDetailStmt:           q.matchDetailStmt,
 		maxPaperIDStmt:            q.maxPaperIDStmt,
+		nthNewestMatchStmt:        q.nthNewestMatchStmt,
 		paperFamilyKeysStmt:       q.paperFamilyKeysStmt,
 		paperIDsByCitationKeyStmt: q.paperIDsByCitationKeyStmt,
 		paperIDsByDOIStmt:         q.paperIDsByDOIStmt,
@@ -450,6 +469,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		repairAuthorsStmt:         q.repairAuthorsStmt,
 		searchPapersStmt:          q.searchPapersStmt,
 		searchPapersByYearStmt:    q.searchPapersByYearStmt,
+		searchPapersNewestStmt:    q.searchPapersNewestStmt,
 		setSourceOwnerStmt:        q.setSourceOwnerStmt,
 		setSourceRecordsStmt:      q.setSourceRecordsStmt,
 		staleAuthorsStmt:          q.staleAuthorsStmt,

@@ -215,6 +215,29 @@ func (q *Queries) MatchDetail(ctx context.Context, arg MatchDetailParams) (Match
 	return i, err
 }
 
+const nthNewestMatch = `-- name: NthNewestMatch :one
+SELECT papers_fts.rowid
+FROM papers_fts
+WHERE papers_fts MATCH ?1
+ORDER BY papers_fts.rowid DESC
+LIMIT 1 OFFSET ?2
+`
+
+type NthNewestMatchParams struct {
+	Match string
+	N     int64
+}
+
+// The rowid of the n-th newest paper (0-based) that matches: the bound of
+// the window Search ranks when a query matches very many papers. FTS5 walks
+// its doclists in rowid order without scoring, so this is cheap.
+func (q *Queries) NthNewestMatch(ctx context.Context, arg NthNewestMatchParams) (int64, error) {
+	row := q.queryRow(ctx, q.nthNewestMatchStmt, nthNewestMatch, arg.Match, arg.N)
+	var rowid int64
+	err := row.Scan(&rowid)
+	return rowid, err
+}
+
 const searchPapers = `-- name: SearchPapers :many
 
 SELECT
@@ -243,8 +266,9 @@ WHERE papers_fts MATCH ?4
                          OR ?11 IS NULL))
          OR ?10 IS NULL)
     -- end filters
+    AND papers_fts.rowid >= ?12
 ORDER BY papers_fts.rank
-LIMIT ?13 OFFSET ?12
+LIMIT ?14 OFFSET ?13
 `
 
 type SearchPapersParams struct {
@@ -259,6 +283,7 @@ type SearchPapersParams struct {
 	AuthorGiven  sql.NullString
 	FirstFamily  sql.NullString
 	FirstGiven   sql.NullString
+	MinRowid     int64
 	Offset       int64
 	Limit        int64
 }
@@ -311,6 +336,7 @@ func (q *Queries) SearchPapers(ctx context.Context, arg SearchPapersParams) ([]S
 		arg.AuthorGiven,
 		arg.FirstFamily,
 		arg.FirstGiven,
+		arg.MinRowid,
 		arg.Offset,
 		arg.Limit,
 	)
@@ -423,6 +449,110 @@ func (q *Queries) SearchPapersByYear(ctx context.Context, arg SearchPapersByYear
 			&i.Title,
 			&i.Venue,
 			&i.Doi,
+			&i.Score,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchPapersNewest = `-- name: SearchPapersNewest :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet,
+    CAST(0 AS REAL) AS score
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH ?4
+    -- filters:
+    AND (p.year >= ?5 OR ?5 IS NULL)
+    AND (p.year <= ?6 OR ?6 IS NULL)
+    AND (instr(' ' || catalog_fold(p.venue), ' ' || ?7) > 0 OR ?7 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?8
+                    AND (a.name_key LIKE ?8 || '|' || ?9 || '%'
+                         OR ?9 IS NULL))
+         OR ?8 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?10
+                    AND (a.name_key LIKE ?10 || '|' || ?11 || '%'
+                         OR ?11 IS NULL))
+         OR ?10 IS NULL)
+    -- end filters
+ORDER BY papers_fts.rowid DESC
+LIMIT ?13 OFFSET ?12
+`
+
+type SearchPapersNewestParams struct {
+	MarkOpen     string
+	MarkClose    string
+	Ellipsis     string
+	Match        string
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Offset       int64
+	Limit        int64
+}
+
+type SearchPapersNewestRow struct {
+	ID      int64
+	Year    sql.NullInt64
+	Title   string
+	Venue   sql.NullString
+	Doi     sql.NullString
+	Snippet string
+	Score   float64
+}
+
+// Matches newest first, unranked: for a query of nothing but stopwords,
+// where bm25 means little and costs a scan of near every row.
+func (q *Queries) SearchPapersNewest(ctx context.Context, arg SearchPapersNewestParams) ([]SearchPapersNewestRow, error) {
+	rows, err := q.query(ctx, q.searchPapersNewestStmt, searchPapersNewest,
+		arg.MarkOpen,
+		arg.MarkClose,
+		arg.Ellipsis,
+		arg.Match,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.Offset,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SearchPapersNewestRow
+	for rows.Next() {
+		var i SearchPapersNewestRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+			&i.Snippet,
 			&i.Score,
 		); err != nil {
 			return nil, err

@@ -17,8 +17,48 @@ import (
 // contain every word. A word the tokenizer splits ("self-attention",
 // "GPT-4") becomes a phrase, so its parts must be adjacent; a word ending in
 // '*' is a prefix search. It returns "" when the text has no words.
+//
+// Stopwords ("the", "of", "for") are dropped when the text has other words:
+// nearly every paper contains them, so they change which papers match very
+// little, while bm25 must scan nearly the whole index to weigh them. Text
+// made only of stopwords keeps them (see OnlyStopwords).
 func Plain(text string) string {
+	words := words(text)
+	keepStop := true
+	for _, w := range words {
+		if !w.stop {
+			keepStop = false
+		}
+	}
 	var out []string
+	for _, w := range words {
+		if w.stop && !keepStop {
+			continue
+		}
+		out = append(out, w.query)
+	}
+	return strings.Join(out, " ")
+}
+
+// OnlyStopwords reports whether text has words and all of them are
+// stopwords: a search that cannot be ranked usefully.
+func OnlyStopwords(text string) bool {
+	words := words(text)
+	for _, w := range words {
+		if !w.stop {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
+type word struct {
+	query string // the FTS5 form: a quoted phrase, maybe with *
+	stop  bool
+}
+
+func words(text string) []word {
+	var out []word
 	for _, field := range strings.Fields(text) {
 		prefix := strings.HasSuffix(strings.TrimRight(field, `"')]}.,;:!?`), "*")
 		tokens := Tokens(field)
@@ -29,9 +69,18 @@ func Plain(text string) string {
 		if prefix {
 			q += "*"
 		}
-		out = append(out, q)
+		out = append(out, word{query: q, stop: !prefix && len(tokens) == 1 && stopwords[strings.ToLower(tokens[0])]})
 	}
-	return strings.Join(out, " ")
+	return out
+}
+
+// stopwords is Lucene's English stop set (EnglishAnalyzer).
+var stopwords = map[string]bool{
+	"a": true, "an": true, "and": true, "are": true, "as": true, "at": true, "be": true,
+	"but": true, "by": true, "for": true, "if": true, "in": true, "into": true, "is": true,
+	"it": true, "no": true, "not": true, "of": true, "on": true, "or": true, "such": true,
+	"that": true, "the": true, "their": true, "then": true, "there": true, "these": true,
+	"they": true, "this": true, "to": true, "was": true, "will": true, "with": true,
 }
 
 // Tokens splits text the way FTS5's unicode61 tokenizer does: runs of

@@ -13,12 +13,17 @@ func TestPlain(t *testing.T) {
 		in, want string
 	}{
 		{"attention", `"attention"`},
-		{"attention is all", `"attention" "is" "all"`},
+		{"attention is all", `"attention" "all"`},
+		{"the", `"the"`},
+		{"of the", `"of" "the"`},
+		{"the transformer", `"transformer"`},
+		{"the*", `"the"*`},
+		{"state-of-the-art", `"state of the art"`},
 		{"self-attention", `"self attention"`},
 		{"C++", `"C"`},
 		{`unbalanced "quote`, `"unbalanced" "quote"`},
 		{"AND", `"AND"`},
-		{"graph OR NOT tree", `"graph" "OR" "NOT" "tree"`},
+		{"graph OR NOT tree", `"graph" "tree"`},
 		{"NEAR(a b)", `"NEAR a" "b"`},
 		{"title:bert", `"title bert"`},
 		{"transform*", `"transform"*`},
@@ -83,6 +88,14 @@ func TestPlainMatches(t *testing.T) {
 		var n int
 		if err := db.QueryRow("SELECT count(*) FROM t WHERE t MATCH ?", Plain(text)).Scan(&n); err != nil || n != 1 {
 			t.Errorf("%q: got %d matches, %v; want 1", text, n, err)
+		}
+	}
+}
+
+func TestOnlyStopwords(t *testing.T) {
+	for text, want := range map[string]bool{"the": true, "of the": true, "The, AND": true, "the model": false, "": false, "++": false, "the*": false} {
+		if got := OnlyStopwords(text); got != want {
+			t.Errorf("OnlyStopwords(%q): got %v, want %v", text, got, want)
 		}
 	}
 }

@@ -61,6 +61,9 @@ type SearchOptions struct {
 	Ellipsis            string // where the snippet cuts text
 	AuthorsPerHit       int    // 0: all
 	Explain             bool   // fill Hit.Explain
+	// NewestFirst returns matches newest first without ranking them (for
+	// a query of stopwords only, see ftsquery.OnlyStopwords).
+	NewestFirst bool
 }
 
 // ErrQuerySyntax wraps an FTS5 query that does not parse.
@@ -162,8 +165,8 @@ func (s *Store) rank(ctx context.Context, match string, opt SearchOptions) ([]Hi
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Score: r.Score})
 		}
-	default:
-		rows, err := s.Q.SearchPapers(ctx, dbgen.SearchPapersParams{
+	case opt.NewestFirst:
+		rows, err := s.Q.SearchPapersNewest(ctx, dbgen.SearchPapersNewestParams{
 			MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
 			Match:    match,
 			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
@@ -175,11 +178,50 @@ func (s *Store) rank(ctx context.Context, match string, opt SearchOptions) ([]Hi
 			return nil, searchError(err)
 		}
 		for _, r := range rows {
+			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet})
+		}
+	default:
+		arg := dbgen.SearchPapersParams{
+			MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
+			Match:    match,
+			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+			Limit: limit, Offset: offset,
+		}
+		// Bound what is ranked: bm25 scores every match, so a query that
+		// matches most of the catalog ("the", "learning") would score
+		// hundreds of thousands of rows. When there are more than
+		// RankWindow matches, rank the RankWindow newest of them; if the
+		// window holds too few hits once filters apply, rank them all.
+		window := s.RankWindow
+		if window > 0 && limit > 0 && offset+limit <= int64(window)/2 {
+			min, err := s.Q.NthNewestMatch(ctx, dbgen.NthNewestMatchParams{Match: match, N: int64(window - 1)})
+			switch {
+			case err == nil:
+				arg.MinRowid = min
+			case !errors.Is(err, sql.ErrNoRows): // no row: fewer matches than the window
+				return nil, searchError(err)
+			}
+		}
+		rows, err := s.Q.SearchPapers(ctx, arg)
+		if err == nil && arg.MinRowid > 0 && int64(len(rows)) < limit {
+			arg.MinRowid = 0
+			rows, err = s.Q.SearchPapers(ctx, arg)
+		}
+		if err != nil {
+			return nil, searchError(err)
+		}
+		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet, Score: r.Score})
 		}
 	}
 	return hits, nil
 }
+
+// DefaultRankWindow is how many of the newest matches a search ranks when a
+// query matches more papers than that (Store.RankWindow).
+const DefaultRankWindow = 500
 
 // searchError tells a query the user got wrong from a failure of the
 // database.

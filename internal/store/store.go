@@ -30,6 +30,10 @@ type Store struct {
 	Q  *dbgen.Queries // prepared queries on DB
 	// Path is the file as the user named it.
 	Path string
+	// RankWindow bounds relevance ranking: a query with more matches ranks
+	// only this many of the newest; 0 ranks every match. Open sets
+	// DefaultRankWindow.
+	RankWindow int
 }
 
 // Options tune Open.
@@ -95,7 +99,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{DB: sqldb, Path: path}
+	s := &Store{DB: sqldb, Path: path, RankWindow: DefaultRankWindow}
 	if err := s.init(ctx, opts); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -189,7 +193,7 @@ func precheck(ctx context.Context, path string) error {
 	// Without busy_timeout a reader fails at once, instead of waiting a
 	// moment, when another process holds a lock (recovering the WAL after
 	// a crash, or resetting it after a checkpoint).
-	query := "mode=ro"
+	query := "mode=ro&_pragma=busy_timeout(10000)"
 	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) && walHeader(path) {
 		// A read-only connection to a WAL database creates path-wal and
 		// path-shm, and cannot remove them when it closes. Without a -wal

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -408,4 +409,44 @@ func TestSQLite3Shell(t *testing.T) {
 	}
 	defer s2.Close()
 	checkIntegrity(t, s2.DB)
+}
+
+// TestRankWindow: with more matches than the window, only the newest
+// window is ranked; filters that leave too few hits there rank them all.
+func TestRankWindow(t *testing.T) {
+	s, _ := openTemp(t)
+	var papers []*importer.Paper
+	for i := 1; i <= 10; i++ {
+		title := fmt.Sprintf("Common word paper %d", i)
+		if i == 1 {
+			title = "Common common common word" // the best match, but the oldest
+		}
+		papers = append(papers, paper(t, importer.Record{Title: title, Year: 2000 + i, Authors: people(fmt.Sprintf("Author%d, A", i))}))
+	}
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, papers...)
+	ctx := context.Background()
+	ids := func(hits []Hit) (out []int64) {
+		for _, h := range hits {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	s.RankWindow = 0
+	all, err := s.Search(ctx, `"common"`, SearchOptions{Limit: 2})
+	if err != nil || len(all) != 2 || all[0].ID != 1 {
+		t.Fatalf("unbounded: got %v, %v; want paper 1 first", ids(all), err)
+	}
+	s.RankWindow = 4
+	got, err := s.Search(ctx, `"common"`, SearchOptions{Limit: 2})
+	if err != nil || len(got) != 2 || got[0].ID < 7 {
+		t.Errorf("window of 4: got %v, %v; want hits among the 4 newest (7-10)", ids(got), err)
+	}
+	got, err = s.Search(ctx, `"common"`, SearchOptions{Limit: 2, Filters: Filters{YearFrom: 2001, YearTo: 2002}})
+	if err != nil || len(got) != 2 || got[0].ID != 1 {
+		t.Errorf("window with a filter that empties it: got %v, %v; want the full ranking, paper 1 first", ids(got), err)
+	}
+	got, err = s.Search(ctx, `"word"`, SearchOptions{Limit: 3, NewestFirst: true})
+	if want := []int64{10, 9, 8}; err != nil || fmt.Sprint(ids(got)) != fmt.Sprint(want) {
+		t.Errorf("NewestFirst: got %v, %v; want %v", ids(got), err, want)
+	}
 }
