@@ -139,6 +139,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if !opt.quiet {
 		for _, r := range results {
 			fmt.Fprintf(e.stderr, "%s\n", summary(r.name, r.stats))
+			if r.stats.Records == 0 {
+				fmt.Fprintf(e.stderr, "catalog: warning: %s: no records found\n", r.name)
+			}
 		}
 	}
 	return nil
