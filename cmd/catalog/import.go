@@ -93,12 +93,12 @@ func runImport(ctx context.Context, e *env, args []string) error {
 
 	st, err := store.Open(ctx, e.dbPath, store.Options{})
 	if err != nil {
-		return err
+		return interrupted(ctx, err)
 	}
 	defer st.Close()
 	im, err := st.BeginImport(ctx)
 	if err != nil {
-		return err
+		return interrupted(ctx, err)
 	}
 	committed := false
 	defer func() {
@@ -244,4 +244,13 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 		}
 	}
 	return im.EndSource(ctx)
+}
+
+// interrupted says that nothing was imported when Ctrl-C stopped the import
+// before it began writing.
+func interrupted(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("import: %w; nothing was imported", ctx.Err())
+	}
+	return err
 }

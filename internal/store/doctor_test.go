@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -249,4 +250,28 @@ func failed(t *testing.T, s *Store) []string {
 		}
 	}
 	return out
+}
+
+// TestAuthorStringMatchesAuthorship: papers.authors, the author string the
+// full-text index holds, is the paper's authors as authorship names them,
+// also when an author is already in the catalog under another spelling of
+// the same identity.
+//
+// Known bug, so it skips unless CATALOG_KNOWN_BUGS=1: Import.Add stores
+// p.AuthorNames(), the record's own spelling ("Agic, Zeljko"), while
+// authorship points to the author row first stored ("Agić, Željko"), so
+// paper_list and the index disagree and catalog doctor reports it.
+func TestAuthorStringMatchesAuthorship(t *testing.T) {
+	if os.Getenv("CATALOG_KNOWN_BUGS") != "1" {
+		t.Skip("known bug: papers.authors keeps the record's spelling of known authors (CATALOG_KNOWN_BUGS=1 runs it)")
+	}
+	s, _ := openTemp(t)
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"},
+		paper(t, importer.Record{Title: "First paper", Authors: people("Agić, Željko")}),
+		paper(t, importer.Record{Title: "Second paper", Authors: people("Agic, Zeljko", "Choi, Key-sun")}),
+		paper(t, importer.Record{Title: "Third paper", Authors: people("Choi, Key-Sun")}))
+	if problems := failed(t, s); len(problems) > 0 {
+		checks, _ := s.Doctor(context.Background())
+		t.Errorf("doctor after a plain import: %v\n%+v", problems, checks)
+	}
 }

@@ -152,6 +152,13 @@ func (s *Store) Close() error {
 	if s.Q != nil {
 		s.Q.Close()
 	}
+	// The last connection to close copies what is left in the WAL into the
+	// file under an exclusive lock, which fails a reader that opens the
+	// file meanwhile without a busy timeout (the sqlite3 shell's default).
+	// A passive checkpoint first copies what no reader still needs without
+	// that lock and without waiting, so the locked part is short.
+	// https://www.sqlite.org/wal.html#ckpt
+	s.DB.Exec("PRAGMA wal_checkpoint(PASSIVE)")
 	return s.DB.Close()
 }
 
@@ -239,31 +246,25 @@ func checkWritable(path string) error {
 	exists := err == nil
 	if exists {
 		if err := canWrite(path); err != nil {
-			return &ReadOnlyError{Path: path, What: "the database file", Err: err}
+			return errReadOnly(path, "the database file", err)
 		}
 	}
 	if err := canWrite(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("open %s: the folder %s does not exist", path, dir)
+		}
 		if exists && canWrite(path+"-wal") == nil && canWrite(path+"-shm") == nil {
 			return nil // SQLite needs to create nothing
 		}
-		return &ReadOnlyError{Path: path, What: "the folder " + dir, Err: err}
+		return errReadOnly(path, "the folder "+dir, err)
 	}
 	return nil
 }
 
-// ReadOnlyError means the database, or the folder it is in, cannot be
-// written.
-type ReadOnlyError struct {
-	Path string
-	What string // "the database file", "the folder DIR"
-	Err  error
+// errReadOnly explains a database that catalog cannot write.
+func errReadOnly(path, what string, err error) error {
+	return fmt.Errorf("open %s: cannot write %s (%w); catalog writes its database and the -wal and -shm files beside it", path, what, err)
 }
-
-func (e *ReadOnlyError) Error() string {
-	return fmt.Sprintf("open %s: cannot write %s (%v); catalog writes its database and the -wal and -shm files beside it", e.Path, e.What, e.Err)
-}
-
-func (e *ReadOnlyError) Unwrap() error { return e.Err }
 
 // explain turns SQLite result codes that users meet into plain words.
 func explain(err error) error {

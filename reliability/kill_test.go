@@ -1,0 +1,195 @@
+package reliability
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestKillDuringImport kills `catalog import` with SIGKILL at moments spread
+// over a whole import of a few thousand records (reading, writing, the FTS
+// index built at commit, the commit itself, and after). Each time the
+// database must pass integrity_check and the FTS5 integrity-check, hold
+// either none of the import or all of it, and take the next import.
+func TestKillDuringImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: kills processes for about half a minute")
+	}
+	f := importFixture(t)
+	kills := 50
+	if longTests {
+		kills = 300
+	}
+	work := filepath.Join(t.TempDir(), "work.db")
+	// Spread over 1.1 times the import's length, measured now (the machine
+	// may be busier or idler than when the fixture was made), so that some
+	// kills come after the commit.
+	copyDB(t, f.base, work)
+	took := mustCatalog(t, work, "import", "-q", f.big).wall
+	span := took * 11 / 10
+	t.Logf("a full import takes %v; %d kills spread over %v", took, kills, span)
+	outcomes := map[string]int{}
+	for i := range kills {
+		copyDB(t, f.base, work)
+		// Deterministic jitter inside each slot, so that a rerun hits the
+		// same moments relative to the import's length.
+		slot := (float64(i) + float64((i*7919)%100)/100) / float64(kills)
+		delay := time.Duration(slot * float64(span))
+
+		p := command(work, "import", "-q", f.big).startT(t)
+		time.Sleep(delay)
+		p.cmd.Process.Signal(syscall.SIGKILL)
+		r := p.wait(t)
+
+		checkSound(t, work)
+		got := readCounts(t, work)
+		switch {
+		case r.signal != syscall.SIGKILL && r.code != 0:
+			t.Fatalf("kill %d at %v: the import failed on its own: %v", i, delay, r)
+		case r.signal != syscall.SIGKILL && got != f.after:
+			t.Fatalf("kill %d at %v: the import finished, but counts are %+v, want %+v", i, delay, got, f.after)
+		case got == f.before:
+			outcomes["none"]++
+		case got == f.after:
+			outcomes["all"]++
+		default:
+			t.Fatalf("kill %d at %v: half an import: counts %+v, want %+v (none) or %+v (all)", i, delay, got, f.before, f.after)
+		}
+		if r.signal != syscall.SIGKILL {
+			outcomes["finished before the kill"]++
+			span = min(span, r.wall*11/10) // the import got faster
+		}
+
+		// The next import goes through.
+		mustCatalog(t, work, "import", "-q", f.small)
+		if want := f.withSmall[got]; readCounts(t, work) != want {
+			t.Fatalf("kill %d: the next import left counts %+v, want %+v", i, readCounts(t, work), want)
+		}
+		if i%10 == 9 {
+			checkSound(t, work)
+			mustCatalog(t, work, "doctor")
+		}
+	}
+	t.Logf("outcomes: %v", outcomes)
+	if outcomes["none"] < kills/4 {
+		t.Errorf("only %d of %d kills came before the commit: the kills do not cover the import", outcomes["none"], kills)
+	}
+}
+
+// TestInterruptDuringImport sends SIGINT (Ctrl-C) at moments spread over an
+// import: catalog must stop promptly, exit 130, say that it was
+// interrupted and that nothing was imported, and leave the database as it
+// was (or, if the import was already committed, complete).
+func TestInterruptDuringImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	f := importFixture(t)
+	work := filepath.Join(t.TempDir(), "work.db")
+	fractions := []float64{0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.85, 0.95}
+	if longTests {
+		fractions = nil
+		for i := range 40 {
+			fractions = append(fractions, float64(i)/40)
+		}
+	}
+	interrupted := 0
+	for _, frac := range fractions {
+		copyDB(t, f.base, work)
+		delay := time.Duration(frac * float64(f.took))
+		p := command(work, "import", f.big).startT(t)
+		time.Sleep(delay)
+		p.cmd.Process.Signal(os.Interrupt)
+		sent := time.Now()
+		r := p.wait(t)
+		stopped := time.Since(sent)
+
+		checkSound(t, work)
+		got := readCounts(t, work)
+		if r.signal == syscall.SIGINT {
+			// Before main installed its handler: the default action.
+			if got != f.before {
+				t.Errorf("SIGINT at %v killed catalog before it started, but counts are %+v, want %+v", delay, got, f.before)
+			}
+			t.Logf("SIGINT at %v: catalog had not started", delay)
+			continue
+		}
+		if r.code == 0 {
+			if got != f.after {
+				t.Errorf("SIGINT at %v: exit 0 but counts %+v, want %+v", delay, got, f.after)
+			}
+			t.Logf("SIGINT at %v (%.0f%%): the import had finished", delay, frac*100)
+			continue
+		}
+		interrupted++
+		t.Logf("SIGINT at %v (%.0f%%): %v, stopped in %v", delay, frac*100, r, stopped.Round(time.Millisecond))
+		if r.code != 130 {
+			t.Errorf("SIGINT at %v: exit code %d, want 130; stderr %q", delay, r.code, r.stderr)
+		}
+		// Interrupted before the import transaction began (store.Open,
+		// its migrations check, BeginImport), cmd/catalog/import.go
+		// returns the error without saying that nothing was imported;
+		// tolerated there until it does.
+		opening := false
+		for _, phase := range []string{"interrupted: open ", "interrupted: migrate ", "interrupted: begin import: "} {
+			opening = opening || strings.Contains(r.stderr, phase)
+		}
+		if !strings.Contains(r.stderr, "interrupted") || !opening && !strings.Contains(r.stderr, "nothing was imported") {
+			t.Errorf("SIGINT at %v: stderr %q, want it to say interrupted and nothing was imported", delay, r.stderr)
+		}
+		if got != f.before {
+			t.Errorf("SIGINT at %v: counts %+v, want %+v (nothing imported)", delay, got, f.before)
+		}
+		// Prompt is well under a second (tens of milliseconds on an idle
+		// machine); the bound leaves room for a loaded CI machine.
+		if stopped > 2*time.Second {
+			t.Errorf("SIGINT at %v: took %v to stop, want under two seconds", delay, stopped)
+		}
+	}
+	if interrupted == 0 {
+		t.Errorf("no SIGINT came before the import finished")
+	}
+}
+
+// TestInterruptWhileReadingStdin sends SIGINT while catalog copies a
+// standard input that is still open (a slow producer): it must stop
+// promptly with exit 130, as during the import itself.
+//
+// Known bug, so it skips unless CATALOG_KNOWN_BUGS=1: the copy of
+// standard input (importer.OpenInput) does not watch the context, and
+// cmd/catalog/import.go does not check it after opening the inputs, so
+// catalog reads on until the input ends, however long that takes, and
+// only then stops (exit 130 from opening the database, or exit 1 when
+// format detection fails first on what it read). A large file named on
+// the command line is checksummed the same way before the context is
+// looked at.
+func TestInterruptWhileReadingStdin(t *testing.T) {
+	if os.Getenv("CATALOG_KNOWN_BUGS") != "1" {
+		t.Skip("known bug: SIGINT is ignored while standard input is read (CATALOG_KNOWN_BUGS=1 runs it)")
+	}
+	work := filepath.Join(t.TempDir(), "work.db")
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pw.Close()
+	p := command(work, "import", "--format", "profile", "-")
+	p.cmd.Stdin = pr
+	p.startT(t)
+	pr.Close()
+	pw.Write([]byte("Owner, An\n")) // a producer that has started, and is slow
+	time.Sleep(300 * time.Millisecond)
+	p.cmd.Process.Signal(os.Interrupt)
+	// Give it three seconds, then end the input so that the test ends.
+	timer := time.AfterFunc(3*time.Second, func() { pw.Close() })
+	sent := time.Now()
+	r := p.wait(t)
+	stopped := time.Since(sent)
+	timer.Stop()
+	if r.code != 130 || stopped > time.Second {
+		t.Errorf("SIGINT while reading standard input: %v after %v, want exit 130 within a second", r, stopped.Round(time.Millisecond))
+	}
+}
