@@ -107,6 +107,9 @@ func (im *Import) setTriggersAside(ctx context.Context) error {
 	for _, name := range bulkTriggers {
 		var def string
 		err := im.tx.QueryRowContext(ctx, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?", name).Scan(&def)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // already missing: catalog doctor --repair restores it
+		}
 		if err != nil {
 			return fmt.Errorf("trigger %s: %w", name, err)
 		}

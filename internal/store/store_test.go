@@ -450,3 +450,20 @@ func TestRankWindow(t *testing.T) {
 		t.Errorf("NewestFirst: got %v, %v; want %v", ids(got), err, want)
 	}
 }
+
+// TestImportWithoutTriggers: an import still works, and indexes its papers,
+// when a user has dropped the FTS insert trigger; it does not invent it.
+func TestImportWithoutTriggers(t *testing.T) {
+	s, _ := openTemp(t)
+	if _, err := s.DB.Exec("DROP TRIGGER papers_fts_insert"); err != nil {
+		t.Fatal(err)
+	}
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, paper(t, attention))
+	checkIntegrity(t, s.DB)
+	if n := count(t, s.DB, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'attention'"); n != 1 {
+		t.Errorf("indexed papers: got %d, want 1", n)
+	}
+	if n := count(t, s.DB, "SELECT count(*) FROM sqlite_schema WHERE name = 'papers_fts_insert'"); n != 0 {
+		t.Errorf("the dropped trigger came back from the import: want doctor --repair to do that")
+	}
+}
