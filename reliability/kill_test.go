@@ -129,24 +129,17 @@ func TestInterruptDuringImport(t *testing.T) {
 		if r.code != 130 {
 			t.Errorf("SIGINT at %v: exit code %d, want 130; stderr %q", delay, r.code, r.stderr)
 		}
-		// Interrupted before the import transaction began (store.Open,
-		// its migrations check, BeginImport), cmd/catalog/import.go
-		// returns the error without saying that nothing was imported;
-		// tolerated there until it does.
-		opening := false
-		for _, phase := range []string{"interrupted: open ", "interrupted: migrate ", "interrupted: begin import: "} {
-			opening = opening || strings.Contains(r.stderr, phase)
-		}
-		if !strings.Contains(r.stderr, "interrupted") || !opening && !strings.Contains(r.stderr, "nothing was imported") {
+		if !strings.Contains(r.stderr, "interrupted") || !strings.Contains(r.stderr, "nothing was imported") {
 			t.Errorf("SIGINT at %v: stderr %q, want it to say interrupted and nothing was imported", delay, r.stderr)
 		}
 		if got != f.before {
 			t.Errorf("SIGINT at %v: counts %+v, want %+v (nothing imported)", delay, got, f.before)
 		}
-		// Prompt is well under a second (tens of milliseconds on an idle
-		// machine); the bound leaves room for a loaded CI machine.
-		if stopped > 2*time.Second {
-			t.Errorf("SIGINT at %v: took %v to stop, want under two seconds", delay, stopped)
+		// Tens of milliseconds while records are read and written; up to
+		// a second at commit (the bulk FTS indexing), longer under load:
+		// the bound only catches an import that ignores the signal.
+		if stopped > 5*time.Second {
+			t.Errorf("SIGINT at %v: took %v to stop, want under five seconds", delay, stopped)
 		}
 	}
 	if interrupted == 0 {

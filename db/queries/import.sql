@@ -48,7 +48,7 @@ UPDATE papers SET
 WHERE id = ?;
 
 -- name: GetAuthorIDByKey :one
-SELECT id FROM authors WHERE name_key = ?;
+SELECT id, name FROM authors WHERE name_key = ?;
 
 -- name: InsertAuthor :one
 INSERT INTO authors (name, family, given, name_key, family_key)

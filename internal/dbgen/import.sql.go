@@ -188,14 +188,19 @@ func (q *Queries) FindPapersByTitleKey(ctx context.Context, titleKey string) ([]
 }
 
 const getAuthorIDByKey = `-- name: GetAuthorIDByKey :one
-SELECT id FROM authors WHERE name_key = ?
+SELECT id, name FROM authors WHERE name_key = ?
 `
 
-func (q *Queries) GetAuthorIDByKey(ctx context.Context, nameKey string) (int64, error) {
+type GetAuthorIDByKeyRow struct {
+	ID   int64
+	Name string
+}
+
+func (q *Queries) GetAuthorIDByKey(ctx context.Context, nameKey string) (GetAuthorIDByKeyRow, error) {
 	row := q.queryRow(ctx, q.getAuthorIDByKeyStmt, getAuthorIDByKey, nameKey)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
+	var i GetAuthorIDByKeyRow
+	err := row.Scan(&i.ID, &i.Name)
+	return i, err
 }
 
 const getSourceBySHA = `-- name: GetSourceBySHA :one

@@ -142,6 +142,10 @@ func (c *latexCleaner) flushSpace() {
 }
 
 func (c *latexCleaner) writeByte(b byte) {
+	if b <= ' ' || b == 0x7f { // a control symbol such as backslash + form feed
+		c.space()
+		return
+	}
 	c.flushSpace()
 	c.out = append(c.out, b)
 	if c.nmarks > 0 {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -255,16 +254,9 @@ func failed(t *testing.T, s *Store) []string {
 // TestAuthorStringMatchesAuthorship: papers.authors, the author string the
 // full-text index holds, is the paper's authors as authorship names them,
 // also when an author is already in the catalog under another spelling of
-// the same identity.
-//
-// Known bug, so it skips unless CATALOG_KNOWN_BUGS=1: Import.Add stores
-// p.AuthorNames(), the record's own spelling ("Agic, Zeljko"), while
-// authorship points to the author row first stored ("Agić, Željko"), so
-// paper_list and the index disagree and catalog doctor reports it.
+// the same identity ("Agic, Zeljko" after "Agić, Željko": the stored
+// spelling wins in both).
 func TestAuthorStringMatchesAuthorship(t *testing.T) {
-	if os.Getenv("CATALOG_KNOWN_BUGS") != "1" {
-		t.Skip("known bug: papers.authors keeps the record's spelling of known authors (CATALOG_KNOWN_BUGS=1 runs it)")
-	}
 	s, _ := openTemp(t)
 	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"},
 		paper(t, importer.Record{Title: "First paper", Authors: people("Agić, Željko")}),

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/catalog-dev/catalog/internal/dbgen"
 	"github.com/catalog-dev/catalog/internal/importer"
@@ -35,7 +36,7 @@ type SourceStats struct {
 type Import struct {
 	tx      *sql.Tx
 	q       *dbgen.Queries
-	authors map[string]int64 // name_key -> id, a cache within this transaction
+	authors map[string]authorRef // name_key -> stored author, a cache within this transaction
 	// allAuthorsCached: the catalog had no authors when the import began and
 	// the cache has never been cleared, so a name missing from the cache is
 	// new and needs no lookup.
@@ -70,7 +71,7 @@ func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
-	im := &Import{tx: tx, authors: make(map[string]int64), reindex: make(map[int64]bool)}
+	im := &Import{tx: tx, authors: make(map[string]authorRef), reindex: make(map[int64]bool)}
 	if err := im.setTriggersAside(ctx); err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("begin import: %w", explain(err))
@@ -240,6 +241,10 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 		im.markSeen(p)
 		return im.link(ctx, record, line, match.ID, p, "merged", reason)
 	}
+	authorIDs, names, err := im.resolveAuthors(ctx, p.Authors)
+	if err != nil {
+		return err
+	}
 	id, err := im.q.InsertPaper(ctx, dbgen.InsertPaperParams{
 		Title:          p.Title,
 		TitleSource:    nullString(p.TitleSource),
@@ -256,12 +261,12 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 		AbstractSource: nullString(p.AbstractSource),
 		EntryType:      nullString(p.EntryType),
 		CitationKey:    nullString(p.CitationKey),
-		Authors:        p.AuthorNames(),
+		Authors:        names,
 	})
 	if err != nil {
 		return explain(err)
 	}
-	if err := im.addAuthors(ctx, id, p.Authors); err != nil {
+	if err := im.addAuthorship(ctx, id, authorIDs); err != nil {
 		return err
 	}
 	im.stats.Added++
@@ -365,8 +370,13 @@ func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) er
 	fillStr(&arg.EntryType, p.EntryType)
 	fillStr(&arg.CitationKey, p.CitationKey)
 	addAuthors := c.Authors == "" && len(p.Authors) > 0
+	var authorIDs []int64
 	if addAuthors {
-		arg.Authors, changed = p.AuthorNames(), true
+		var err error
+		if authorIDs, arg.Authors, err = im.resolveAuthors(ctx, p.Authors); err != nil {
+			return err
+		}
+		changed = true
 	}
 	if !changed {
 		return nil
@@ -383,20 +393,42 @@ func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) er
 		return explain(err)
 	}
 	if addAuthors {
-		return im.addAuthors(ctx, c.ID, p.Authors)
+		return im.addAuthorship(ctx, c.ID, authorIDs)
 	}
 	return nil
 }
 
-// addAuthors writes a paper's authorship rows in order, adding authors the
-// catalog does not know yet.
-func (im *Import) addAuthors(ctx context.Context, paper int64, authors []importer.Author) error {
-	for i, a := range authors {
-		id, err := im.authorID(ctx, &a)
+// authorRef is an author as stored: the first spelling met is the one kept.
+type authorRef struct {
+	id   int64
+	name string
+}
+
+// resolveAuthors finds or adds each author and returns their ids in order
+// and the papers.authors string built from the stored names, so that the
+// string always agrees with authorship (a known author keeps the spelling
+// first stored, whatever this record writes).
+func (im *Import) resolveAuthors(ctx context.Context, authors []importer.Author) ([]int64, string, error) {
+	ids := make([]int64, len(authors))
+	var names strings.Builder
+	for i := range authors {
+		ref, err := im.author(ctx, &authors[i])
 		if err != nil {
-			return err
+			return nil, "", err
 		}
-		err = im.q.InsertAuthorship(ctx, dbgen.InsertAuthorshipParams{PaperID: paper, Position: int64(i + 1), AuthorID: id})
+		ids[i] = ref.id
+		if i > 0 {
+			names.WriteString("; ")
+		}
+		names.WriteString(ref.name)
+	}
+	return ids, names.String(), nil
+}
+
+// addAuthorship writes a paper's authorship rows in order.
+func (im *Import) addAuthorship(ctx context.Context, paper int64, authorIDs []int64) error {
+	for i, id := range authorIDs {
+		err := im.q.InsertAuthorship(ctx, dbgen.InsertAuthorshipParams{PaperID: paper, Position: int64(i + 1), AuthorID: id})
 		if err != nil {
 			return explain(err)
 		}
@@ -404,17 +436,20 @@ func (im *Import) addAuthors(ctx context.Context, paper int64, authors []importe
 	return nil
 }
 
-func (im *Import) authorID(ctx context.Context, a *importer.Author) (int64, error) {
-	if id, ok := im.authors[a.Key]; ok {
-		return id, nil
+func (im *Import) author(ctx context.Context, a *importer.Author) (authorRef, error) {
+	if ref, ok := im.authors[a.Key]; ok {
+		return ref, nil
 	}
-	var id int64
+	ref := authorRef{name: a.Name}
 	err := sql.ErrNoRows
 	if !im.allAuthorsCached {
-		id, err = im.q.GetAuthorIDByKey(ctx, a.Key)
+		var row dbgen.GetAuthorIDByKeyRow
+		row, err = im.q.GetAuthorIDByKey(ctx, a.Key)
+		ref = authorRef{id: row.ID, name: row.Name}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		id, err = im.q.InsertAuthor(ctx, dbgen.InsertAuthorParams{
+		ref.name = a.Name
+		ref.id, err = im.q.InsertAuthor(ctx, dbgen.InsertAuthorParams{
 			Name: a.Name, Family: a.Family, Given: a.Given, NameKey: a.Key, FamilyKey: a.FamilyKey,
 		})
 		if err == nil {
@@ -422,14 +457,14 @@ func (im *Import) authorID(ctx context.Context, a *importer.Author) (int64, erro
 		}
 	}
 	if err != nil {
-		return 0, explain(err)
+		return authorRef{}, explain(err)
 	}
 	if len(im.authors) >= maxAuthorCache {
 		clear(im.authors)
 		im.allAuthorsCached = false
 	}
-	im.authors[a.Key] = id
-	return id, nil
+	im.authors[a.Key] = ref
+	return ref, nil
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
