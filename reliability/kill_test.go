@@ -150,19 +150,8 @@ func TestInterruptDuringImport(t *testing.T) {
 // TestInterruptWhileReadingStdin sends SIGINT while catalog copies a
 // standard input that is still open (a slow producer): it must stop
 // promptly with exit 130, as during the import itself.
-//
-// Known bug, so it skips unless CATALOG_KNOWN_BUGS=1: the copy of
-// standard input (importer.OpenInput) does not watch the context, and
-// cmd/catalog/import.go does not check it after opening the inputs, so
-// catalog reads on until the input ends, however long that takes, and
-// only then stops (exit 130 from opening the database, or exit 1 when
-// format detection fails first on what it read). A large file named on
-// the command line is checksummed the same way before the context is
-// looked at.
+
 func TestInterruptWhileReadingStdin(t *testing.T) {
-	if os.Getenv("CATALOG_KNOWN_BUGS") != "1" {
-		t.Skip("known bug: SIGINT is ignored while standard input is read (CATALOG_KNOWN_BUGS=1 runs it)")
-	}
 	work := filepath.Join(t.TempDir(), "work.db")
 	pr, pw, err := os.Pipe()
 	if err != nil {

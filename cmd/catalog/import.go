@@ -84,9 +84,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 	for _, name := range files {
-		in, err := importer.OpenInput(name, e.stdin, opt.format)
+		in, err := importer.OpenInputContext(ctx, name, e.stdin, opt.format)
 		if err != nil {
-			return err
+			return interrupted(ctx, err)
 		}
 		inputs = append(inputs, in)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -39,6 +40,20 @@ type Input struct {
 	owner   func() string
 	closers []io.Closer
 	read    atomic.Int64 // bytes of the stored file consumed so far
+	ctx     context.Context
+}
+
+// ctxReader stops a long read when its context is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // BytesRead reports how much of the stored file (compressed, if it is) the
@@ -83,7 +98,17 @@ func (in *Input) Close() error {
 // compute its checksum (standard input is spooled to a temporary file for
 // that), so that a re-import is recognised before any record is read.
 func OpenInput(name string, stdin io.Reader, format string) (*Input, error) {
+	return OpenInputContext(context.Background(), name, stdin, format)
+}
+
+// OpenInputContext is OpenInput that stops reading (checksumming the file,
+// spooling standard input) when ctx is done, as on Ctrl-C.
+func OpenInputContext(ctx context.Context, name string, stdin io.Reader, format string) (*Input, error) {
 	in := &Input{Name: name}
+	if stdin != nil {
+		stdin = ctxReader{ctx, stdin}
+	}
+	in.ctx = ctx
 	f, err := in.open(stdin)
 	if err != nil {
 		in.Close()
@@ -106,7 +131,24 @@ func (in *Input) open(stdin io.Reader) (*os.File, error) {
 		}
 		os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
 		in.closers = append(in.closers, tmp)
-		n, err := io.Copy(io.MultiWriter(tmp, h), stdin)
+		// Copy in a goroutine: a read from a pipe that has nothing to give
+		// blocks, and Ctrl-C must not wait for it.
+		type result struct {
+			n   int64
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			n, err := io.Copy(io.MultiWriter(tmp, h), stdin)
+			done <- result{n, err}
+		}()
+		var r result
+		select {
+		case r = <-done:
+		case <-in.ctx.Done():
+			return nil, in.ctx.Err()
+		}
+		n, err := r.n, r.err
 		if err != nil {
 			return nil, fmt.Errorf("read standard input: %w", err)
 		}
@@ -127,7 +169,7 @@ func (in *Input) open(stdin io.Reader) (*os.File, error) {
 		return nil, unwrapPathError(err)
 	}
 	in.closers = append(in.closers, f)
-	n, err := io.Copy(h, f)
+	n, err := io.Copy(h, ctxReader{in.ctx, f})
 	if err != nil {
 		return nil, err
 	}
