@@ -41,19 +41,6 @@ type Author struct {
 	FamilyKey string // folded family name
 }
 
-// AuthorNames joins the display names in order, the form papers.authors
-// stores for full-text search and quick display.
-func (p *Paper) AuthorNames() string {
-	var b strings.Builder
-	for i, a := range p.Authors {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(a.Name)
-	}
-	return b.String()
-}
-
 // Normalize cleans a Record into a Paper. It fails when the record has no
 // usable title or too many authors; the caller reports that with the
 // record's file and line.
