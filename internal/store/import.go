@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -34,6 +35,7 @@ type SourceStats struct {
 // Import is one import transaction: every file of one `catalog import`
 // lands whole or not at all.
 type Import struct {
+	conn    *sql.Conn // the import's own connection: foreign-key checks off
 	tx      *sql.Tx
 	q       *dbgen.Queries
 	authors map[string]authorRef // name_key -> stored author, a cache within this transaction
@@ -51,7 +53,7 @@ type Import struct {
 	// changed are unindexed at once and reindexed at Commit.
 	maxID    int64
 	reindex  map[int64]bool // unindexed once, with the values indexed before the import
-	triggers []string       // CREATE TRIGGER statements set aside, restored at Commit
+	setAside []string       // CREATE TRIGGER and CREATE INDEX statements dropped, restored at Commit
 
 	source   int64 // current source id
 	reimport bool  // the current source was imported before
@@ -66,58 +68,98 @@ const maxAuthorCache = 1 << 20
 
 // BeginImport starts the import transaction. It waits for another writer up
 // to the busy timeout.
+//
+// The import runs on a connection of its own with foreign-key checks off:
+// every id it writes into authorship and paper_sources is one it has just
+// read or inserted in the same transaction, so the checks (two b-tree
+// probes per row) could never fail. PRAGMA foreign_keys cannot change
+// inside a transaction, so it is set before BEGIN and restored at the end.
 func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
-	tx, err := s.DB.BeginTx(ctx, nil)
+	conn, err := s.DB.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
-	im := &Import{tx: tx, authors: make(map[string]authorRef), reindex: make(map[int64]bool)}
-	if err := im.setTriggersAside(ctx); err != nil {
-		tx.Rollback()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		releaseConn(conn)
+		return nil, fmt.Errorf("begin import: %w", explain(err))
+	}
+	im := &Import{conn: conn, tx: tx, authors: make(map[string]authorRef), reindex: make(map[int64]bool)}
 	if im.q, err = dbgen.Prepare(ctx, tx); err != nil {
 		tx.Rollback()
+		releaseConn(conn)
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
-	if im.maxID, err = im.q.MaxPaperID(ctx); err != nil {
+	if err := im.begin(ctx); err != nil {
 		im.Rollback()
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
-	if im.maxID == 0 {
-		im.seen = make(map[uint64]struct{})
+	return im, nil
+}
+
+func (im *Import) begin(ctx context.Context) error {
+	var err error
+	if im.maxID, err = im.q.MaxPaperID(ctx); err != nil {
+		return err
 	}
 	n, err := im.q.CountAuthors(ctx)
 	if err != nil {
-		im.Rollback()
-		return nil, fmt.Errorf("begin import: %w", explain(err))
+		return err
 	}
 	im.allAuthorsCached = n == 0
-	return im, nil
+	aside := bulkTriggers
+	if im.maxID == 0 {
+		im.seen = make(map[uint64]struct{})
+		if n == 0 {
+			aside = append(aside[:len(aside):len(aside)], bulkIndexes...)
+		}
+	}
+	return im.setAsideSchema(ctx, aside)
+}
+
+// releaseConn restores the import connection's foreign-key checks and
+// returns it to the pool; a connection whose setting cannot be restored is
+// discarded instead.
+func releaseConn(conn *sql.Conn) {
+	if _, err := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	conn.Close()
 }
 
 // bulkTriggers are the FTS triggers an import sets aside. The delete and
 // replace triggers stay: an import never deletes.
 var bulkTriggers = []string{"papers_fts_insert", "papers_fts_update"}
 
-// setTriggersAside drops the per-row FTS triggers inside the import
+// bulkIndexes are the secondary indexes that no statement of the import
+// reads. An import into an empty catalog drops them and builds them at
+// Commit: one sort per index instead of a random-order b-tree insert per
+// row. (Into a catalog with papers, rebuilding would cost more than it
+// saves.)
+var bulkIndexes = []string{"authorship_author", "authors_family_key", "paper_sources_paper", "papers_year"}
+
+// setAsideSchema drops the named triggers and indexes inside the import
 // transaction, keeping their SQL from sqlite_schema to restore them at
 // Commit. Other connections never see them missing: DDL is transactional,
 // and a rollback brings them back.
-func (im *Import) setTriggersAside(ctx context.Context) error {
-	for _, name := range bulkTriggers {
-		var def string
-		err := im.tx.QueryRowContext(ctx, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?", name).Scan(&def)
+func (im *Import) setAsideSchema(ctx context.Context, names []string) error {
+	for _, name := range names {
+		var typ, def string
+		err := im.tx.QueryRowContext(ctx, "SELECT type, sql FROM sqlite_schema WHERE type IN ('trigger', 'index') AND name = ?", name).Scan(&typ, &def)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // already missing: catalog doctor --repair restores it
 		}
 		if err != nil {
-			return fmt.Errorf("trigger %s: %w", name, err)
+			return fmt.Errorf("%s %s: %w", typ, name, err)
 		}
-		if _, err := im.tx.ExecContext(ctx, "DROP TRIGGER "+name); err != nil {
+		if _, err := im.tx.ExecContext(ctx, "DROP "+strings.ToUpper(typ)+" "+name); err != nil {
 			return err
 		}
-		im.triggers = append(im.triggers, def)
+		im.setAside = append(im.setAside, def)
 	}
 	return nil
 }
@@ -132,23 +174,35 @@ func (im *Import) Commit(ctx context.Context) error {
 		}
 	}
 	im.q.Close()
-	for i := 0; err == nil && i < len(im.triggers); i++ {
-		_, err = im.tx.ExecContext(ctx, im.triggers[i])
+	for i := 0; err == nil && i < len(im.setAside); i++ {
+		_, err = im.tx.ExecContext(ctx, im.setAside[i])
 	}
 	if err == nil {
 		err = im.tx.Commit()
 	}
 	if err != nil {
 		im.tx.Rollback()
+		im.release()
 		return fmt.Errorf("commit import: %w", explain(err))
 	}
+	im.release()
 	return nil
 }
 
 // Rollback abandons the import; the database is as it was before it.
 func (im *Import) Rollback() error {
 	im.q.Close()
-	return im.tx.Rollback()
+	err := im.tx.Rollback()
+	im.release()
+	return err
+}
+
+// release gives the import's connection back, once.
+func (im *Import) release() {
+	if im.conn != nil {
+		releaseConn(im.conn)
+		im.conn = nil
+	}
 }
 
 // StartSource registers a file. A file whose checksum the catalog already

@@ -467,3 +467,84 @@ func TestImportWithoutTriggers(t *testing.T) {
 		t.Errorf("the dropped trigger came back from the import: want doctor --repair to do that")
 	}
 }
+
+// schemaSQL is every index and trigger definition, by name.
+func schemaSQL(t *testing.T, db *sql.DB) map[string]string {
+	t.Helper()
+	rows, err := db.Query("SELECT name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT NULL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = def
+	}
+	return out
+}
+
+// An import into an empty catalog sets secondary indexes and FTS triggers
+// aside and builds them at the end; whether it commits or rolls back, the
+// schema is the same afterwards, and the connection it used checks
+// foreign keys again.
+func TestBulkImportRestoresSchema(t *testing.T) {
+	for _, commit := range []bool{true, false} {
+		t.Run(fmt.Sprint("commit=", commit), func(t *testing.T) {
+			s, _ := openTemp(t)
+			s.DB.SetMaxOpenConns(1) // the import's connection is the one checked after
+			want := schemaSQL(t, s.DB)
+			for _, name := range append(bulkTriggers, bulkIndexes...) {
+				if want[name] == "" {
+					t.Fatalf("migrations define no %s", name)
+				}
+			}
+			ctx := context.Background()
+			im, err := s.BeginImport(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := im.StartSource(ctx, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}); err != nil {
+				t.Fatal(err)
+			}
+			for i, rec := range []importer.Record{attention, bert, muller} {
+				if err := im.Add(ctx, i+1, i+1, paper(t, rec)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := im.EndSource(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if commit {
+				err = im.Commit(ctx)
+			} else {
+				err = im.Rollback()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := schemaSQL(t, s.DB)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("schema after import:\n got %v\nwant %v", got, want)
+			}
+			if n := count(t, s.DB, "PRAGMA foreign_keys"); n != 1 {
+				t.Errorf("foreign_keys after the import: %d, want 1", n)
+			}
+			wantPapers := 0
+			if commit {
+				wantPapers = 3
+			}
+			if n := count(t, s.DB, "SELECT count(*) FROM papers"); n != wantPapers {
+				t.Errorf("papers: %d, want %d", n, wantPapers)
+			}
+			// The rebuilt index holds every row.
+			if n := count(t, s.DB, "SELECT count(*) FROM authorship INDEXED BY authorship_author WHERE author_id > 0"); n != count(t, s.DB, "SELECT count(*) FROM authorship") {
+				t.Errorf("authorship_author holds %d rows", n)
+			}
+			checkIntegrity(t, s.DB)
+		})
+	}
+}
