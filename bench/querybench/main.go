@@ -24,6 +24,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,9 @@ type query struct {
 	raw   string
 }
 
+// profileTo is the -cpuprofile file, "" for none.
+var profileTo string
+
 func main() {
 	dbPath := flag.String("db", "", "catalog database (required)")
 	file := flag.String("queries", "bench/queries.txt", "queries file")
@@ -52,11 +56,13 @@ func main() {
 	label := flag.String("label", "db", "name of the database in measurement names")
 	tsv := flag.String("tsv", "", "append measurements to this file")
 	slow := flag.Int("slow", 10, "list this many slowest queries (by median)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured rounds to this file")
 	flag.Parse()
 	if *dbPath == "" || *rounds < 1 || *warmup < 0 || *limit < 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
+	profileTo = *cpuprofile
 	if err := run(*dbPath, *file, *rounds, *warmup, *limit, *label, *tsv, *slow); err != nil {
 		fmt.Fprintf(os.Stderr, "querybench: %v\n", err)
 		os.Exit(1)
@@ -81,6 +87,19 @@ func run(dbPath, file string, rounds, warmup, limit int, label, tsv string, slow
 	times := make([][]time.Duration, len(queries)) // per query, one per round
 	hits := make([]int, len(queries))
 	for round := 0; round < warmup+rounds; round++ {
+		if round == warmup && profileTo != "" {
+			f, err := os.Create(profileTo)
+			if err != nil {
+				return err
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer func() {
+				pprof.StopCPUProfile()
+				f.Close()
+			}()
+		}
 		for i, q := range queries {
 			start := time.Now()
 			n, err := search(ctx, st, q, limit)

@@ -25,6 +25,13 @@ SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
        abstract, abstract_source, entry_type, citation_key, authors
 FROM papers WHERE doi = ? ORDER BY id LIMIT 50;
 
+-- name: GetPaperCandidate :one
+-- The same columns for one paper: an import into an empty catalog finds
+-- its duplicate candidates in memory, by id (internal/store/import.go).
+SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
+       abstract, abstract_source, entry_type, citation_key, authors
+FROM papers WHERE id = ?;
+
 -- name: PaperFamilyKeys :many
 SELECT a.family_key
 FROM authorship s JOIN authors a ON a.id = s.author_id

@@ -54,6 +54,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getPaperStmt, err = db.PrepareContext(ctx, getPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPaper: %w", err)
 	}
+	if q.getPaperCandidateStmt, err = db.PrepareContext(ctx, getPaperCandidate); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPaperCandidate: %w", err)
+	}
 	if q.getSourceBySHAStmt, err = db.PrepareContext(ctx, getSourceBySHA); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSourceBySHA: %w", err)
 	}
@@ -197,6 +200,11 @@ func (q *Queries) Close() error {
 	if q.getPaperStmt != nil {
 		if cerr := q.getPaperStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPaperStmt: %w", cerr)
+		}
+	}
+	if q.getPaperCandidateStmt != nil {
+		if cerr := q.getPaperCandidateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPaperCandidateStmt: %w", cerr)
 		}
 	}
 	if q.getSourceBySHAStmt != nil {
@@ -398,6 +406,7 @@ type Queries struct {
 	findPapersByTitleKeyStmt  *sql.Stmt
 	getAuthorIDByKeyStmt      *sql.Stmt
 	getPaperStmt              *sql.Stmt
+	getPaperCandidateStmt     *sql.Stmt
 	getSourceBySHAStmt        *sql.Stmt
 	indexPaperStmt            *sql.Stmt
 	indexPapersAfterStmt      *sql.Stmt
@@ -444,6 +453,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findPapersByTitleKeyStmt:  q.findPapersByTitleKeyStmt,
 		getAuthorIDByKeyStmt:      q.getAuthorIDByKeyStmt,
 		getPaperStmt:              q.getPaperStmt,
+		getPaperCandidateStmt:     q.getPaperCandidateStmt,
 		getSourceBySHAStmt:        q.getSourceBySHAStmt,
 		indexPaperStmt:            q.indexPaperStmt,
 		indexPapersAfterStmt:      q.indexPapersAfterStmt,

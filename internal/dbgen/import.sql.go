@@ -203,6 +203,57 @@ func (q *Queries) GetAuthorIDByKey(ctx context.Context, nameKey string) (GetAuth
 	return i, err
 }
 
+const getPaperCandidate = `-- name: GetPaperCandidate :one
+SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
+       abstract, abstract_source, entry_type, citation_key, authors
+FROM papers WHERE id = ?
+`
+
+type GetPaperCandidateRow struct {
+	ID             int64
+	Title          string
+	TitleKey       string
+	Year           sql.NullInt64
+	Month          sql.NullInt64
+	Venue          sql.NullString
+	Volume         sql.NullString
+	Issue          sql.NullString
+	Pages          sql.NullString
+	Doi            sql.NullString
+	Url            sql.NullString
+	Abstract       sql.NullString
+	AbstractSource sql.NullString
+	EntryType      sql.NullString
+	CitationKey    sql.NullString
+	Authors        string
+}
+
+// The same columns for one paper: an import into an empty catalog finds
+// its duplicate candidates in memory, by id (internal/store/import.go).
+func (q *Queries) GetPaperCandidate(ctx context.Context, id int64) (GetPaperCandidateRow, error) {
+	row := q.queryRow(ctx, q.getPaperCandidateStmt, getPaperCandidate, id)
+	var i GetPaperCandidateRow
+	err := row.Scan(
+		&i.ID,
+		&i.Title,
+		&i.TitleKey,
+		&i.Year,
+		&i.Month,
+		&i.Venue,
+		&i.Volume,
+		&i.Issue,
+		&i.Pages,
+		&i.Doi,
+		&i.Url,
+		&i.Abstract,
+		&i.AbstractSource,
+		&i.EntryType,
+		&i.CitationKey,
+		&i.Authors,
+	)
+	return i, err
+}
+
 const getSourceBySHA = `-- name: GetSourceBySHA :one
 
 SELECT id, path, format, owner, records FROM sources WHERE sha256 = ?

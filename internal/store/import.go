@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/catalog-dev/catalog/internal/dbgen"
@@ -43,10 +44,13 @@ type Import struct {
 	// the cache has never been cleared, so a name missing from the cache is
 	// new and needs no lookup.
 	allAuthorsCached bool
-	// seen holds hashes of the title keys and DOIs this import has stored.
-	// When the catalog had no papers at the start, a record whose keys are
-	// not in it cannot be a duplicate, and the lookups are skipped.
-	seen map[uint64]struct{}
+	// seen maps hashes of the title keys and DOIs this import has stored to
+	// the papers that have them (the first; more holds any others). When
+	// the catalog had no papers at the start these are all the papers, so
+	// duplicates are found here instead of through the title and DOI
+	// indexes, which are built at Commit.
+	seen map[uint64]int64
+	more map[uint64][]int64
 
 	// Bulk indexing: papers with ids above maxID are new and are indexed in
 	// one statement at Commit; existing papers whose indexed text a merge
@@ -79,9 +83,11 @@ func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
-	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("begin import: %w", explain(err))
+	for _, pragma := range importPragmas {
+		if _, err := conn.ExecContext(ctx, pragma); err != nil {
+			releaseConn(conn)
+			return nil, fmt.Errorf("begin import: %w", explain(err))
+		}
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -113,7 +119,8 @@ func (im *Import) begin(ctx context.Context) error {
 	im.allAuthorsCached = n == 0
 	aside := bulkTriggers
 	if im.maxID == 0 {
-		im.seen = make(map[uint64]struct{})
+		im.seen = make(map[uint64]int64)
+		im.more = make(map[uint64][]int64)
 		if n == 0 {
 			aside = append(aside[:len(aside):len(aside)], bulkIndexes...)
 		}
@@ -121,26 +128,43 @@ func (im *Import) begin(ctx context.Context) error {
 	return im.setAsideSchema(ctx, aside)
 }
 
-// releaseConn restores the import connection's foreign-key checks and
-// returns it to the pool; a connection whose setting cannot be restored is
+// releaseConn restores the import connection's settings (see dsn) and
+// returns it to the pool; a connection whose settings cannot be restored is
 // discarded instead.
 func releaseConn(conn *sql.Conn) {
-	if _, err := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
-		conn.Raw(func(any) error { return driver.ErrBadConn })
+	ctx := context.Background()
+	for _, pragma := range poolPragmas {
+		if _, err := conn.ExecContext(ctx, pragma); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+			break
+		}
 	}
 	conn.Close()
 }
+
+// importPragmas set the import's connection up; poolPragmas restore what
+// dsn sets for every connection.
+//   - foreign_keys: see BeginImport.
+//   - temp_store FILE: the sorts of CREATE INDEX at Commit spill to
+//     temporary files past the page cache's size, and with temp_store
+//     MEMORY those files live in memory: a million papers' title keys
+//     would take a few hundred MB. (It cannot change inside a
+//     transaction.)
+var (
+	importPragmas = []string{"PRAGMA foreign_keys = OFF", "PRAGMA temp_store = FILE"}
+	poolPragmas   = []string{"PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"}
+)
 
 // bulkTriggers are the FTS triggers an import sets aside. The delete and
 // replace triggers stay: an import never deletes.
 var bulkTriggers = []string{"papers_fts_insert", "papers_fts_update"}
 
-// bulkIndexes are the secondary indexes that no statement of the import
-// reads. An import into an empty catalog drops them and builds them at
-// Commit: one sort per index instead of a random-order b-tree insert per
-// row. (Into a catalog with papers, rebuilding would cost more than it
-// saves.)
-var bulkIndexes = []string{"authorship_author", "authors_family_key", "paper_sources_paper", "papers_year"}
+// bulkIndexes are the secondary indexes that no statement of an import into
+// an empty catalog reads (it finds duplicates in memory, see Import.seen).
+// Such an import drops them and builds them at Commit: one sort per index
+// instead of a random-order b-tree insert per row. (Into a catalog with
+// papers, rebuilding would cost more than it saves.)
+var bulkIndexes = []string{"papers_title_key", "papers_doi", "authorship_author", "authors_family_key", "paper_sources_paper", "papers_year"}
 
 // setAsideSchema drops the named triggers and indexes inside the import
 // transaction, keeping their SQL from sqlite_schema to restore them at
@@ -292,7 +316,7 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 			return err
 		}
 		im.stats.Merged++
-		im.markSeen(p)
+		im.markSeen(p, match.ID)
 		return im.link(ctx, record, line, match.ID, p, "merged", reason)
 	}
 	authorIDs, names, err := im.resolveAuthors(ctx, p.Authors)
@@ -324,7 +348,7 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 		return err
 	}
 	im.stats.Added++
-	im.markSeen(p)
+	im.markSeen(p, id)
 	return im.link(ctx, record, line, id, p, "added", "")
 }
 
@@ -342,24 +366,16 @@ type candidate = dbgen.FindPapersByTitleKeyRow
 // findDuplicate looks for the paper p duplicates: by DOI first, then by
 // title key, and lets importer.SameWork decide.
 func (im *Import) findDuplicate(ctx context.Context, p *importer.Paper) (*candidate, string, error) {
-	if im.seen != nil && !im.wasSeen(p) {
-		return nil, "", nil
-	}
 	var rows []candidate
-	if p.DOI != "" {
-		byDOI, err := im.q.FindPapersByDOI(ctx, nullString(p.DOI))
-		if err != nil {
-			return nil, "", explain(err)
-		}
-		for _, r := range byDOI {
-			rows = append(rows, candidate(r))
-		}
+	var err error
+	if im.seen != nil {
+		rows, err = im.seenCandidates(ctx, p)
+	} else {
+		rows, err = im.indexedCandidates(ctx, p)
 	}
-	byTitle, err := im.q.FindPapersByTitleKey(ctx, p.TitleKey)
 	if err != nil {
 		return nil, "", explain(err)
 	}
-	rows = append(rows, byTitle...)
 	for i := range rows {
 		r := &rows[i]
 		c := importer.Candidate{
@@ -378,6 +394,54 @@ func (im *Import) findDuplicate(ctx context.Context, p *importer.Paper) (*candid
 		}
 	}
 	return nil, "", nil
+}
+
+// indexedCandidates finds the papers with p's DOI, then those with its
+// title key, through the indexes.
+func (im *Import) indexedCandidates(ctx context.Context, p *importer.Paper) ([]candidate, error) {
+	var rows []candidate
+	if p.DOI != "" {
+		byDOI, err := im.q.FindPapersByDOI(ctx, nullString(p.DOI))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range byDOI {
+			rows = append(rows, candidate(r))
+		}
+	}
+	byTitle, err := im.q.FindPapersByTitleKey(ctx, p.TitleKey)
+	return append(rows, byTitle...), err
+}
+
+// seenCandidates finds the same papers as indexedCandidates, in the same
+// order, from the in-memory map of an import into an empty catalog.
+func (im *Import) seenCandidates(ctx context.Context, p *importer.Paper) ([]candidate, error) {
+	var rows []candidate
+	add := func(h uint64, keep func(*candidate) bool) error {
+		first, ok := im.seen[h]
+		if !ok {
+			return nil
+		}
+		ids := append([]int64{first}, im.more[h]...)
+		slices.Sort(ids) // the index's order
+		for _, id := range ids {
+			r, err := im.q.GetPaperCandidate(ctx, id)
+			if err != nil {
+				return err
+			}
+			if c := candidate(r); keep(&c) { // a hash collision is dropped here
+				rows = append(rows, c)
+			}
+		}
+		return nil
+	}
+	if p.DOI != "" {
+		if err := add(keyHash('d', p.DOI), func(c *candidate) bool { return c.Doi.String == p.DOI }); err != nil {
+			return nil, err
+		}
+	}
+	err := add(keyHash('t', p.TitleKey), func(c *candidate) bool { return c.TitleKey == p.TitleKey })
+	return rows, err
 }
 
 // merge fills the fields the stored paper lacks from p. It never overwrites
@@ -536,23 +600,23 @@ func keyHash(kind byte, s string) uint64 {
 	return h
 }
 
-func (im *Import) markSeen(p *importer.Paper) {
+// markSeen records that paper id has p's title key and DOI.
+func (im *Import) markSeen(p *importer.Paper, id int64) {
 	if im.seen == nil {
 		return
 	}
-	im.seen[keyHash('t', p.TitleKey)] = struct{}{}
+	im.see(keyHash('t', p.TitleKey), id)
 	if p.DOI != "" {
-		im.seen[keyHash('d', p.DOI)] = struct{}{}
+		im.see(keyHash('d', p.DOI), id)
 	}
 }
 
-func (im *Import) wasSeen(p *importer.Paper) bool {
-	if _, ok := im.seen[keyHash('t', p.TitleKey)]; ok {
-		return true
+func (im *Import) see(h uint64, id int64) {
+	first, ok := im.seen[h]
+	switch {
+	case !ok:
+		im.seen[h] = id
+	case first != id && !slices.Contains(im.more[h], id):
+		im.more[h] = append(im.more[h], id)
 	}
-	if p.DOI != "" {
-		_, ok := im.seen[keyHash('d', p.DOI)]
-		return ok
-	}
-	return false
 }

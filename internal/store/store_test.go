@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -489,8 +490,8 @@ func schemaSQL(t *testing.T, db *sql.DB) map[string]string {
 
 // An import into an empty catalog sets secondary indexes and FTS triggers
 // aside and builds them at the end; whether it commits or rolls back, the
-// schema is the same afterwards, and the connection it used checks
-// foreign keys again.
+// schema is the same afterwards, and the connection it used has its
+// settings back.
 func TestBulkImportRestoresSchema(t *testing.T) {
 	for _, commit := range []bool{true, false} {
 		t.Run(fmt.Sprint("commit=", commit), func(t *testing.T) {
@@ -533,6 +534,9 @@ func TestBulkImportRestoresSchema(t *testing.T) {
 			if n := count(t, s.DB, "PRAGMA foreign_keys"); n != 1 {
 				t.Errorf("foreign_keys after the import: %d, want 1", n)
 			}
+			if n := count(t, s.DB, "PRAGMA temp_store"); n != 2 {
+				t.Errorf("temp_store after the import: %d, want 2 (MEMORY)", n)
+			}
 			wantPapers := 0
 			if commit {
 				wantPapers = 3
@@ -547,4 +551,105 @@ func TestBulkImportRestoresSchema(t *testing.T) {
 			checkIntegrity(t, s.DB)
 		})
 	}
+}
+
+// importFiles imports fixture files (each one source) and commits.
+func importFiles(t *testing.T, s *Store, files ...string) {
+	t.Helper()
+	ctx := context.Background()
+	im, err := s.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		in, err := importer.OpenInput(name, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := im.StartSource(ctx, SourceInfo{Path: name, SHA256: in.SHA256, Format: in.Format}); err != nil {
+			t.Fatal(err)
+		}
+		for n := 1; ; n++ {
+			rec, err := in.Parser.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			p, err := importer.Normalize(rec)
+			if err != nil {
+				t.Fatalf("%s:%d: %v", name, rec.Line, err)
+			}
+			if err := im.Add(ctx, n, rec.Line, p); err != nil {
+				t.Fatalf("%s:%d: %v", name, rec.Line, err)
+			}
+		}
+		if _, err := im.EndSource(ctx); err != nil {
+			t.Fatal(err)
+		}
+		in.Close()
+	}
+	if err := im.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An import into an empty catalog finds duplicates in memory; into a
+// catalog with papers, through the title and DOI indexes. Both must merge
+// the same records into the same papers.
+func TestDuplicatesInMemoryAsIndexed(t *testing.T) {
+	files := []string{
+		"../importer/testdata/bibtex/biblatex-examples.bib", // merges within the file
+		"../importer/testdata/bibtex/acl-excerpt.bib",
+		"../importer/testdata/csljson/mlanthology-excerpt.jsonl",
+		"../importer/testdata/csljson/mlanthology-picked.jsonl",
+		"../importer/testdata/ris/example_full.ris",
+		"../../sample/profile-chan-chi-min.txt",
+	}
+	// Each record: what it did, and the paper it landed in, named by the
+	// record that created that paper.
+	outcome := func(s *Store) []string {
+		rows, err := s.DB.Query(`
+			SELECT src.path, ps.record, ps.action, coalesce(ps.matched_on, ''),
+			       (SELECT s2.path || '#' || f.record FROM paper_sources f JOIN sources s2 ON s2.id = f.source_id
+			         WHERE f.paper_id = ps.paper_id AND f.action = 'added')
+			FROM paper_sources ps JOIN sources src ON src.id = ps.source_id
+			WHERE src.path <> 'seed'
+			ORDER BY src.path, ps.record`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var path, action, on, first string
+			var rec int
+			if err := rows.Scan(&path, &rec, &action, &on, &first); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s#%d %s %s -> %s", path, rec, action, on, first))
+		}
+		return out
+	}
+	empty, _ := openTemp(t)
+	importFiles(t, empty, files...)
+	seeded, _ := openTemp(t)
+	importPapers(t, seeded, SourceInfo{Path: "seed", SHA256: "seed", Format: "bibtex"}, paper(t, importer.Record{Title: "Unrelated", Year: 1901}))
+	importFiles(t, seeded, files...)
+
+	got, want := outcome(empty), outcome(seeded)
+	merges := 0
+	for _, o := range want {
+		if strings.Contains(o, " merged ") {
+			merges++
+		}
+	}
+	if merges < 4 {
+		t.Fatalf("the fixtures merge %d records, want at least 4 for this test to mean something", merges)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("empty catalog (in memory) and seeded catalog (indexes) disagree:\n got %q\nwant %q", got, want)
+	}
+	checkIntegrity(t, empty.DB)
 }
