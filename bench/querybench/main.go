@@ -44,8 +44,11 @@ type query struct {
 	raw   string
 }
 
-// profileTo is the -cpuprofile file, "" for none.
-var profileTo string
+// profileTo is the -cpuprofile file, "" for none; rankWindow is -window.
+var (
+	profileTo  string
+	rankWindow int
+)
 
 func main() {
 	dbPath := flag.String("db", "", "catalog database (required)")
@@ -57,12 +60,13 @@ func main() {
 	tsv := flag.String("tsv", "", "append measurements to this file")
 	slow := flag.Int("slow", 10, "list this many slowest queries (by median)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured rounds to this file")
+	window := flag.Int("window", store.DefaultRankWindow, "rank at most this many of the newest matches (store.RankWindow; 0: all)")
 	flag.Parse()
 	if *dbPath == "" || *rounds < 1 || *warmup < 0 || *limit < 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	profileTo = *cpuprofile
+	profileTo, rankWindow = *cpuprofile, *window
 	if err := run(*dbPath, *file, *rounds, *warmup, *limit, *label, *tsv, *slow); err != nil {
 		fmt.Fprintf(os.Stderr, "querybench: %v\n", err)
 		os.Exit(1)
@@ -83,6 +87,7 @@ func run(dbPath, file string, rounds, warmup, limit int, label, tsv string, slow
 		return err
 	}
 	defer st.Close()
+	st.RankWindow = rankWindow
 
 	times := make([][]time.Duration, len(queries)) // per query, one per round
 	hits := make([]int, len(queries))
