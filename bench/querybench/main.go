@@ -44,12 +44,6 @@ type query struct {
 	raw   string
 }
 
-// profileTo is the -cpuprofile file, "" for none; rankWindow is -window.
-var (
-	profileTo  string
-	rankWindow int
-)
-
 func main() {
 	dbPath := flag.String("db", "", "catalog database (required)")
 	file := flag.String("queries", "bench/queries.txt", "queries file")
@@ -66,14 +60,15 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	profileTo, rankWindow = *cpuprofile, *window
-	if err := run(*dbPath, *file, *rounds, *warmup, *limit, *label, *tsv, *slow); err != nil {
+	if err := run(*dbPath, *file, *rounds, *warmup, *limit, *label, *tsv, *slow, *cpuprofile, *window); err != nil {
 		fmt.Fprintf(os.Stderr, "querybench: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(dbPath, file string, rounds, warmup, limit int, label, tsv string, slow int) error {
+// run measures; profileTo is the -cpuprofile file ("" for none) and
+// rankWindow the store's RankWindow.
+func run(dbPath, file string, rounds, warmup, limit int, label, tsv string, slow int, profileTo string, rankWindow int) error {
 	ctx := context.Background()
 	if _, err := os.Stat(dbPath); err != nil {
 		return err // store.Open would create an empty catalog

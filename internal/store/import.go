@@ -152,7 +152,7 @@ func releaseConn(conn *sql.Conn) {
 //     transaction.)
 var (
 	importPragmas = []string{"PRAGMA foreign_keys = OFF", "PRAGMA temp_store = FILE"}
-	poolPragmas   = []string{"PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"}
+	poolPragmas   = []string{"PRAGMA " + pragmaForeignKeys, "PRAGMA " + pragmaTempStore}
 )
 
 // bulkTriggers are the FTS triggers an import sets aside. The delete and
@@ -191,6 +191,7 @@ func (im *Import) setAsideSchema(ctx context.Context, names []string) error {
 // Commit indexes what the import added or changed, restores the triggers
 // and makes the import durable.
 func (im *Import) Commit(ctx context.Context) error {
+	defer im.release()
 	err := im.q.IndexPapersAfter(ctx, im.maxID)
 	for id := range im.reindex {
 		if err == nil {
@@ -206,10 +207,8 @@ func (im *Import) Commit(ctx context.Context) error {
 	}
 	if err != nil {
 		im.tx.Rollback()
-		im.release()
 		return fmt.Errorf("commit import: %w", explain(err))
 	}
-	im.release()
 	return nil
 }
 

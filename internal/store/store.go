@@ -54,6 +54,13 @@ var ErrSchemaTooNew = errors.New("database schema is newer than this catalog")
 // sqliteHeader starts every SQLite database file.
 var sqliteHeader = []byte("SQLite format 3\x00")
 
+// Connection settings that an import changes on its own connection and
+// restores (import.go: importPragmas, poolPragmas).
+const (
+	pragmaForeignKeys = "foreign_keys(1)"
+	pragmaTempStore   = "temp_store(MEMORY)"
+)
+
 // dsn builds the modernc connection string. Per-connection settings go here,
 // not in db.Exec, because database/sql pools connections.
 //   - busy_timeout: wait for another writer instead of failing at once.
@@ -68,11 +75,11 @@ func dsn(path string, opts Options) string {
 	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", pragmaForeignKeys)
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "recursive_triggers(0)")
-	q.Add("_pragma", "temp_store(MEMORY)") // statement journals in memory: each insert would otherwise write one to a temp file
+	q.Add("_pragma", pragmaTempStore)      // statement journals in memory: each insert would otherwise write one to a temp file
 	q.Add("_pragma", "cache_size(-16384)") // 16 MiB page cache per connection: more saves no CPU (measured)
 	if opts.MaxPageCount > 0 {
 		q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", opts.MaxPageCount))
