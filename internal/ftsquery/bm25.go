@@ -1,0 +1,337 @@
+package ftsquery
+
+import (
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Phrase is one phrase of a simple FTS5 query: folded tokens that must
+// appear in this order, the last one maybe as a prefix.
+type Phrase struct {
+	Terms  []string // folded like the index folds: lower case, no diacritics
+	Prefix bool     // the last term is a prefix ("transform"*)
+	Column int      // the only column it may match in; -1 for any
+}
+
+// String is the phrase as FTS5 syntax, with its column filter if any;
+// columns names the columns by index.
+func (p Phrase) String(columns []string) string {
+	s := `"` + strings.Join(p.Terms, " ") + `"`
+	if p.Prefix {
+		s += "*"
+	}
+	if p.Column >= 0 {
+		s = columns[p.Column] + " : " + s
+	}
+	return s
+}
+
+// ParseSimple reads an FTS5 expression that is nothing but phrases joined
+// by the implicit AND ("a" "b c"*, or barewords): every query Plain writes
+// is one. Anything else (OR, NOT, NEAR, parentheses, column filters, ^, +)
+// gives ok false, and the caller leaves ranking to FTS5. Each phrase gets
+// column -1.
+func ParseSimple(expr string) (phrases []Phrase, ok bool) {
+	if strings.IndexByte(expr, 0) >= 0 || !utf8.ValidString(expr) {
+		return nil, false // FTS5 reads a C string, and bytes, not runes
+	}
+	for _, r := range expr {
+		if !knownRune(r) {
+			return nil, false
+		}
+	}
+	i := 0
+	for {
+		for i < len(expr) && isSpace(expr[i]) {
+			i++
+		}
+		if i == len(expr) {
+			return phrases, len(phrases) > 0
+		}
+		var text string
+		switch c := expr[i]; {
+		case c == '"':
+			var b strings.Builder
+			i++
+			for {
+				j := strings.IndexByte(expr[i:], '"')
+				if j < 0 {
+					return nil, false // unterminated: FTS5 fails on it
+				}
+				b.WriteString(expr[i : i+j])
+				i += j + 1
+				if i < len(expr) && expr[i] == '"' { // "" is a quote
+					b.WriteByte('"')
+					i++
+					continue
+				}
+				break
+			}
+			text = b.String()
+		case isBareword(c):
+			j := i
+			for j < len(expr) && isBareword(expr[j]) {
+				j++
+			}
+			text = expr[i:j]
+			i = j
+			switch text {
+			case "AND", "OR", "NOT", "NEAR":
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+		p := Phrase{Column: -1}
+		for _, tok := range Tokens(text) {
+			p.Terms = append(p.Terms, Fold(tok))
+		}
+		if i < len(expr) && expr[i] == '*' {
+			p.Prefix = true
+			i++
+		}
+		if len(p.Terms) == 0 || len(p.Terms) > 64 {
+			return nil, false
+		}
+		if i < len(expr) && !isSpace(expr[i]) && expr[i] != '"' {
+			return nil, false // "a"b, "a":, "a"( ...: not this grammar
+		}
+		phrases = append(phrases, p)
+	}
+}
+
+// knownRune reports whether FTS5's tokenizer and this package are sure to
+// agree on r: ASCII, Latin and its diacritics (below U+0370), and the
+// main CJK, kana and Hangul blocks, all classified the same way since
+// Unicode 6 (unicode61's tables) and Go's. A query with any other
+// character is ranked by FTS5 itself.
+func knownRune(r rune) bool {
+	switch {
+	case r < 0x370:
+		return true
+	case r >= 0x4e00 && r <= 0x9fcc, r >= 0x3041 && r <= 0x3096, r >= 0x30a1 && r <= 0x30fa, r >= 0xac00 && r <= 0xd7a3:
+		return true
+	}
+	return false
+}
+
+// isBareword is FTS5's bareword byte: A-Z a-z 0-9 _, 0x1a, or any byte of
+// a non-ASCII character.
+func isBareword(c byte) bool {
+	return c >= 0x80 || c == '_' || c == 0x1a || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// Fold lower-cases a token and strips its diacritics, as the catalog's
+// tokenizer (unicode61 remove_diacritics 2) does for the index.
+func Fold(tok string) string {
+	ascii := true
+	for i := 0; i < len(tok); i++ {
+		if tok[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(tok)
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(tok) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// BM25 parameters, FTS5's: https://www.sqlite.org/fts5.html#the_bm25_function
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// IDF is FTS5's inverse document frequency of a phrase found in hits of
+// rows rows (fts5_aux.c): never below 1e-6, so a phrase in most rows still
+// counts a little.
+func IDF(rows, hits float64) float64 {
+	idf := math.Log((rows - hits + 0.5) / (hits + 0.5))
+	if idf <= 0 {
+		idf = 1e-6
+	}
+	return idf
+}
+
+// Scorer computes FTS5's bm25() for documents it is given the text of, so
+// that a search can rank a bounded set of candidates without FTS5's own
+// bm25, which counts each phrase's documents by reading its whole doclist
+// on every query. The formula and constants are fts5_aux.c's; the
+// document frequencies (IDF) and the average row length come from the
+// caller. Tokens are found and folded as unicode61 does, so the term
+// frequencies and the row length agree with the index.
+type Scorer struct {
+	phrases []Phrase
+	weights []float64
+	idf     []float64
+	avgLen  float64
+	freq    []float64
+	state   []uint64
+}
+
+// NewScorer prepares to score phrases; weights and idf are per column and
+// per phrase, avgLen is the average row length in tokens (all columns).
+func NewScorer(phrases []Phrase, weights, idf []float64, avgLen float64) *Scorer {
+	return &Scorer{
+		phrases: phrases, weights: weights, idf: idf, avgLen: avgLen,
+		freq: make([]float64, len(phrases)), state: make([]uint64, len(phrases)),
+	}
+}
+
+// Score is bm25 of the row whose columns hold these texts: negative,
+// lower is better, as FTS5 returns it.
+func (s *Scorer) Score(columns ...string) float64 {
+	clear(s.freq)
+	rowLen := 0
+	for c, text := range columns {
+		w := 1.0
+		if c < len(s.weights) {
+			w = s.weights[c]
+		}
+		clear(s.state)
+		for i := 0; i < len(text); {
+			start, end, ascii := nextToken(text, i)
+			if start == end {
+				break
+			}
+			i = end
+			rowLen++
+			tok := text[start:end]
+			folded := ""
+			if !ascii {
+				folded = Fold(tok)
+			}
+			for p := range s.phrases {
+				ph := &s.phrases[p]
+				if ph.Column >= 0 && ph.Column != c {
+					continue
+				}
+				var m uint64
+				last := len(ph.Terms) - 1
+				for j, term := range ph.Terms {
+					if matches(tok, folded, ascii, term, ph.Prefix && j == last) {
+						m |= 1 << j
+					}
+				}
+				s.state[p] = (s.state[p]<<1 | 1) & m
+				if s.state[p]>>last&1 != 0 {
+					s.freq[p] += w
+				}
+			}
+		}
+	}
+	score := 0.0
+	norm := bm25K1 * (1 - bm25B + bm25B*float64(rowLen)/s.avgLen)
+	for p, f := range s.freq {
+		score += s.idf[p] * (f * (bm25K1 + 1)) / (f + norm)
+	}
+	return -score
+}
+
+// nextToken finds the first token at or after i: text[start:end], and
+// whether it is all ASCII. start == end when there is none.
+func nextToken(text string, i int) (start, end int, ascii bool) {
+	start = -1
+	ascii = true
+	for i < len(text) {
+		c := text[i]
+		size, tokenChar := 1, false
+		if c < utf8.RuneSelf {
+			tokenChar = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			tokenChar = isTokenChar(r)
+		}
+		if tokenChar {
+			if start < 0 {
+				start = i
+			}
+			if c >= utf8.RuneSelf {
+				ascii = false
+			}
+		} else if start >= 0 {
+			return start, i, ascii
+		}
+		i += size
+	}
+	if start < 0 {
+		return len(text), len(text), true
+	}
+	return start, len(text), ascii
+}
+
+// matches reports whether the token (folded already when not ascii)
+// equals term, or starts with it when prefix.
+func matches(tok, folded string, ascii bool, term string, prefix bool) bool {
+	if !ascii {
+		if prefix {
+			return strings.HasPrefix(folded, term)
+		}
+		return folded == term
+	}
+	if len(tok) < len(term) || !prefix && len(tok) != len(term) {
+		return false
+	}
+	for i := 0; i < len(term); i++ {
+		c := tok[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != term[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Averages decodes FTS5's averages record (the %_data row with id 1): the
+// number of rows, then the total number of tokens in each column, as
+// SQLite varints. https://sqlite.org/src/file?name=ext/fts5/fts5_index.c
+func Averages(block []byte) (rows int64, tokens []int64, ok bool) {
+	var vals []int64
+	for len(block) > 0 {
+		v, n := varint(block)
+		if n == 0 {
+			return 0, nil, false
+		}
+		vals = append(vals, int64(v))
+		block = block[n:]
+	}
+	if len(vals) == 0 {
+		return 0, nil, false
+	}
+	return vals[0], vals[1:], true
+}
+
+// varint decodes an SQLite varint: big-endian, 7 bits a byte while the
+// high bit is set, and all 8 bits of a ninth byte. n is 0 if b ends early.
+func varint(b []byte) (v uint64, n int) {
+	for i := 0; i < 8; i++ {
+		if i == len(b) {
+			return 0, 0
+		}
+		v = v<<7 | uint64(b[i]&0x7f)
+		if b[i] < 0x80 {
+			return v, i + 1
+		}
+	}
+	if len(b) < 9 {
+		return 0, 0
+	}
+	return v<<8 | uint64(b[8]), 9
+}

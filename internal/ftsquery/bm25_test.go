@@ -1,0 +1,232 @@
+package ftsquery
+
+import (
+	"database/sql"
+	"math"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// bm25Docs are rows for the bm25 tests: real titles, with repeats, accents,
+// hyphens, digits and non-Latin text, so that tokenizing and folding
+// matter.
+var bm25Docs = [][3]string{
+	{"Attention Is All You Need", "The dominant sequence transduction models are based on complex recurrent or convolutional neural networks. We propose a new simple network architecture, the Transformer, based solely on attention mechanisms.", "Vaswani, Ashish; Shazeer, Noam; Parmar, Niki"},
+	{"Self-Attention with Relative Position Representations", "Relying entirely on an attention mechanism, the Transformer introduced by Vaswani et al. achieves state-of-the-art results for machine translation.", "Shaw, Peter; Uszkoreit, Jakob; Vaswani, Ashish"},
+	{"BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding", "We introduce a new language representation model called BERT. BERT is designed to pre-train deep bidirectional representations from unlabeled text.", "Devlin, Jacob; Chang, Ming-Wei; Lee, Kenton; Toutanova, Kristina"},
+	{"Neural Machine Translation by Jointly Learning to Align and Translate", "Neural machine translation is a recently proposed approach to machine translation. Unlike the traditional statistical machine translation, the neural machine translation aims at building a single neural network.", "Bahdanau, Dzmitry; Cho, Kyunghyun; Bengio, Yoshua"},
+	{"Über die Übersetzung: Maschinelle Übersetzung für Müller", "Eine Studie zur maschinellen Übersetzung (MÜLLER-Lyer) mit neuronalen Netzen; état de l'art.", "Müller, Jörg; Dvořák, Zdeněk"},
+	{"GPT-4 Technical Report", "We report the development of GPT-4, a large-scale, multimodal model. GPT-4 is a Transformer-based model pre-trained to predict the next token.", "OpenAI"},
+	{"Deep Residual Learning for Image Recognition", "Deeper neural networks are more difficult to train. We present a residual learning framework to ease the training of networks that are substantially deeper.", "He, Kaiming; Zhang, Xiangyu; Ren, Shaoqing; Sun, Jian"},
+	{"日本語の形態素解析", "日本語 テキスト の 解析 と 機械翻訳", "Kudo, Taku"},
+	{"Learning to learn by gradient descent by gradient descent", "The move from hand-designed features to learned features in machine learning has been wildly successful.", "Andrychowicz, Marcin"},
+	{"Translation, translations and translators", "", "Translator, T."},
+	{"A", "a a a a a a a a a", ""},
+	{"Sequence to Sequence Learning with Neural Networks", "Deep Neural Networks (DNNs) are powerful models that have achieved excellent performance on difficult learning tasks.", "Sutskever, Ilya; Vinyals, Oriol; Le, Quoc V."},
+}
+
+var bm25Columns = []string{"title", "abstract", "authors"}
+
+func bm25DB(tb testing.TB) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(tb.TempDir(), "bm25.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Exec(`CREATE VIRTUAL TABLE t USING fts5(title, abstract, authors, tokenize="unicode61 remove_diacritics 2")`); err != nil {
+		tb.Fatal(err)
+	}
+	for _, d := range bm25Docs {
+		if _, err := db.Exec("INSERT INTO t VALUES (?, ?, ?)", d[0], d[1], d[2]); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return db
+}
+
+// TestScorerAgreesWithFTS5 ranks every match of each query both ways:
+// FTS5's bm25(t, 10, 1, 4), and Scorer given the exact document counts
+// and the averages record. They must agree to rounding.
+func TestScorerAgreesWithFTS5(t *testing.T) {
+	db := bm25DB(t)
+	var block []byte
+	if err := db.QueryRow("SELECT block FROM t_data WHERE id = 1").Scan(&block); err != nil {
+		t.Fatal(err)
+	}
+	rows, tokens, ok := Averages(block)
+	if !ok || rows != int64(len(bm25Docs)) || len(tokens) != 3 {
+		t.Fatalf("Averages: got %d rows, %d columns, ok %v; want %d rows, 3 columns", rows, len(tokens), ok, len(bm25Docs))
+	}
+	var total int64
+	for _, n := range tokens {
+		total += n
+	}
+	avg := float64(total) / float64(rows)
+	weights := []float64{10, 1, 4}
+
+	tests := []struct {
+		name  string
+		query string
+		title string // a title filter: phrases that count in the title only
+	}{
+		{"one word", `"translation"`, ""},
+		{"bareword", `neural`, ""},
+		{"two words", `"neural" "networks"`, ""},
+		{"phrase", `"machine translation"`, ""},
+		{"hyphenated", `"self attention"`, ""},
+		{"prefix", `"transl"*`, ""},
+		{"phrase prefix", `"neural net"*`, ""},
+		{"accents folded", `"muller"`, ""},
+		{"accents in query", `"Übersetzung"`, ""},
+		{"digits", `"gpt 4"`, ""},
+		{"repeated token", `"gradient descent"`, ""},
+		{"author", `"vaswani"`, ""},
+		{"very common", `"a"`, ""},
+		{"non-Latin", `"日本語"`, ""},
+		{"title filter", `"learning"`, `"deep"`},
+		{"title filter only", ``, `"translation"`},
+		{"escaped quote", `"l""art"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var phrases []Phrase
+			expr := tt.query
+			if tt.query != "" {
+				p, ok := ParseSimple(tt.query)
+				if !ok {
+					t.Fatalf("ParseSimple(%q): not simple", tt.query)
+				}
+				phrases = p
+			}
+			if tt.title != "" {
+				p, ok := ParseSimple(tt.title)
+				if !ok {
+					t.Fatalf("ParseSimple(%q): not simple", tt.title)
+				}
+				for i := range p {
+					p[i].Column = 0
+				}
+				phrases = append(phrases, p...)
+				if expr != "" {
+					expr = "(" + expr + ") AND "
+				}
+				expr += "title : (" + tt.title + ")"
+			}
+			idf := make([]float64, len(phrases))
+			for i, p := range phrases {
+				var hits float64
+				if err := db.QueryRow("SELECT count(*) FROM t WHERE t MATCH ?", p.String(bm25Columns)).Scan(&hits); err != nil {
+					t.Fatalf("count %s: %v", p.String(bm25Columns), err)
+				}
+				idf[i] = IDF(float64(rows), hits)
+			}
+			sc := NewScorer(phrases, weights, idf, avg)
+			r, err := db.Query("SELECT title, abstract, authors, bm25(t, 10.0, 1.0, 4.0) FROM t WHERE t MATCH ?", expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			n := 0
+			for r.Next() {
+				var title, abstract, authors string
+				var want float64
+				if err := r.Scan(&title, &abstract, &authors, &want); err != nil {
+					t.Fatal(err)
+				}
+				n++
+				if got := sc.Score(title, abstract, authors); math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+					t.Errorf("%q: got %.12f, want %.12f (FTS5)", title, got, want)
+				}
+			}
+			if err := r.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				t.Fatalf("%s matches nothing: not a test", expr)
+			}
+		})
+	}
+}
+
+func TestParseSimple(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []Phrase // nil: not simple
+	}{
+		{`"attention"`, []Phrase{{Terms: []string{"attention"}, Column: -1}}},
+		{`"self attention" "Müller"*`, []Phrase{{Terms: []string{"self", "attention"}, Column: -1}, {Terms: []string{"muller"}, Prefix: true, Column: -1}}},
+		{`neural  networks*`, []Phrase{{Terms: []string{"neural"}, Column: -1}, {Terms: []string{"networks"}, Prefix: true, Column: -1}}},
+		{`"a""b"`, []Phrase{{Terms: []string{"a", "b"}, Column: -1}}},
+		{`foo_bar`, []Phrase{{Terms: []string{"foo", "bar"}, Column: -1}}},
+		{`"a" OR "b"`, nil},
+		{`a AND b`, nil},
+		{`NOT a`, nil},
+		{`NEAR(a b)`, nil},
+		{`title : a`, nil},
+		{`title:a`, nil},
+		{`{title abstract}: a`, nil},
+		{`^a`, nil},
+		{`a + b`, nil},
+		{`(a)`, nil},
+		{`"unterminated`, nil},
+		{`"++"`, nil},
+		{``, nil},
+		{`   `, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := ParseSimple(tt.in)
+			if ok != (tt.want != nil) || ok && !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ParseSimple(%q): got %+v, %v; want %+v", tt.in, got, ok, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzParseSimple: whatever ParseSimple accepts, FTS5 accepts too, and the
+// phrases it read, written back as FTS5 syntax, match the same rows.
+func FuzzParseSimple(f *testing.F) {
+	for _, s := range []string{`"a"`, `a b*`, `"a""b"`, `"self attention"`, `x OR y`, `"é"`, "\x1a", `_`, `a"b"`, `"a"*"b"`, `Müller`} {
+		f.Add(s)
+	}
+	db := bm25DB(f)
+	ids := func(t *testing.T, expr string) ([]int64, error) {
+		rows, err := db.Query("SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid", expr)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, id)
+		}
+		return out, rows.Err()
+	}
+	f.Fuzz(func(t *testing.T, expr string) {
+		phrases, ok := ParseSimple(expr)
+		if !ok {
+			return
+		}
+		want, err := ids(t, expr)
+		if err != nil {
+			t.Fatalf("ParseSimple accepts %q, FTS5 does not: %v", expr, err)
+		}
+		var back string
+		for _, p := range phrases {
+			back += p.String(bm25Columns) + " "
+		}
+		got, err := ids(t, back)
+		if err != nil {
+			t.Fatalf("%q read as %q: FTS5 rejects it: %v", expr, back, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q read as %q: matches %v, want %v", expr, back, got, want)
+		}
+	})
+}
