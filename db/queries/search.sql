@@ -5,13 +5,16 @@
 --   (p.year >= @year_from OR @year_from IS NULL)
 -- The typed comparison comes first so that sqlc types the parameter from
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
--- "end filters" is the same in SearchPapers, SearchPapersByYear and
--- ListPapers; TestFilterBlocksAgree (internal/store) keeps it so.
+-- "end filters" is the same in SearchPapers, SearchCandidates,
+-- SearchPapersByYear and ListPapers; TestFilterBlocksAgree (internal/store)
+-- keeps it so.
 --   - year_from, year_to: inclusive bounds on papers.year.
 --   - venue: a phrase, folded by importer.Fold, that must start at a word of
 --     the folded venue. catalog_fold is importer.Fold registered with the
 --     driver (internal/store/fold.go), because lower() and LIKE fold ASCII
---     only: 'zurich' must find Zurich written with an umlaut.
+--     only: 'zurich' must find Zurich written with an umlaut. Here the NULL
+--     test comes first (CAST types the parameter), so that without a venue
+--     filter SQLite never calls catalog_fold, a call into Go, for a row.
 --   - author_family, author_given: an author anywhere in the list whose
 --     family_key is author_family and whose folded given name starts with
 --     author_given (NULL: any); first_family, first_given: the same for the
@@ -36,7 +39,7 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0 OR sqlc.narg(venue) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
     AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
                   WHERE a.family_key = sqlc.narg(author_family)
                     AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
@@ -69,7 +72,7 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0 OR sqlc.narg(venue) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
     AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
                   WHERE a.family_key = sqlc.narg(author_family)
                     AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
@@ -83,6 +86,75 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- end filters
 ORDER BY papers_fts.rowid DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: SearchCandidates :many
+-- The newest matches that pass the filters, with the text of the indexed
+-- columns: the bounded set Search ranks itself (ftsquery.Scorer), newest
+-- first because FTS5 walks its doclists in rowid order without scoring.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    p.abstract,
+    p.authors
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH sqlc.arg(match)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
+ORDER BY papers_fts.rowid DESC
+LIMIT sqlc.arg(limit);
+
+-- name: CountMatches :one
+-- How many papers match: cheap only when few do (Search asks it when a
+-- phrase has fewer matches than the rank window).
+SELECT count(*) FROM papers_fts WHERE papers_fts MATCH sqlc.arg(match);
+
+-- name: FTSAverages :one
+-- FTS5's averages record: the number of rows and the tokens in each
+-- column, as varints (ftsquery.Averages). bm25 normalizes by it.
+SELECT block FROM papers_fts_data WHERE id = 1;
+
+-- name: MatchSnippetsBetween :many
+-- The snippets of a page of hits whose rowids lie between lo and hi, in
+-- one statement: one FTS5 cursor walks the matches in that range and
+-- computes a snippet only for the hits. (+rowid keeps the IN list from
+-- FTS5, which would reopen its doclists once for each id.)
+SELECT
+    papers_fts.rowid AS id,
+    snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet
+FROM papers_fts
+WHERE papers_fts MATCH sqlc.arg(match)
+    AND papers_fts.rowid >= sqlc.arg(lo) AND papers_fts.rowid <= sqlc.arg(hi)
+    AND +papers_fts.rowid IN (sqlc.slice(ids));
+
+-- name: MatchSnippet :one
+-- One hit's snippet (hits far apart: a cursor each).
+SELECT snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet
+FROM papers_fts
+WHERE papers_fts MATCH sqlc.arg(match) AND papers_fts.rowid = sqlc.arg(id);
+
+-- name: ListAuthorsOfPapers :many
+-- The authors of a page of hits, in one statement, in order.
+SELECT s.paper_id, a.name
+FROM authorship s JOIN authors a ON a.id = s.author_id
+WHERE s.paper_id IN (sqlc.slice(ids))
+ORDER BY s.paper_id, s.position;
 
 -- name: NthNewestMatch :one
 -- The rowid of the n-th newest paper (0-based) that matches: the bound of
@@ -110,7 +182,7 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0 OR sqlc.narg(venue) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
     AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
                   WHERE a.family_key = sqlc.narg(author_family)
                     AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
@@ -139,7 +211,7 @@ WHERE TRUE
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0 OR sqlc.narg(venue) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
     AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
                   WHERE a.family_key = sqlc.narg(author_family)
                     AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'

@@ -33,11 +33,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countAuthorsStmt, err = db.PrepareContext(ctx, countAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuthors: %w", err)
 	}
+	if q.countMatchesStmt, err = db.PrepareContext(ctx, countMatches); err != nil {
+		return nil, fmt.Errorf("error preparing query CountMatches: %w", err)
+	}
 	if q.countPapersStmt, err = db.PrepareContext(ctx, countPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPapers: %w", err)
 	}
 	if q.countStaleAuthorsStmt, err = db.PrepareContext(ctx, countStaleAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountStaleAuthors: %w", err)
+	}
+	if q.fTSAveragesStmt, err = db.PrepareContext(ctx, fTSAverages); err != nil {
+		return nil, fmt.Errorf("error preparing query FTSAverages: %w", err)
 	}
 	if q.fillPaperStmt, err = db.PrepareContext(ctx, fillPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query FillPaper: %w", err)
@@ -84,6 +90,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAuthorsStmt, err = db.PrepareContext(ctx, listAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuthors: %w", err)
 	}
+	if q.listAuthorsOfPapersStmt, err = db.PrepareContext(ctx, listAuthorsOfPapers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuthorsOfPapers: %w", err)
+	}
 	if q.listCoauthorsStmt, err = db.PrepareContext(ctx, listCoauthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoauthors: %w", err)
 	}
@@ -101,6 +110,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.matchDetailStmt, err = db.PrepareContext(ctx, matchDetail); err != nil {
 		return nil, fmt.Errorf("error preparing query MatchDetail: %w", err)
+	}
+	if q.matchSnippetStmt, err = db.PrepareContext(ctx, matchSnippet); err != nil {
+		return nil, fmt.Errorf("error preparing query MatchSnippet: %w", err)
+	}
+	if q.matchSnippetsBetweenStmt, err = db.PrepareContext(ctx, matchSnippetsBetween); err != nil {
+		return nil, fmt.Errorf("error preparing query MatchSnippetsBetween: %w", err)
 	}
 	if q.maxPaperIDStmt, err = db.PrepareContext(ctx, maxPaperID); err != nil {
 		return nil, fmt.Errorf("error preparing query MaxPaperID: %w", err)
@@ -125,6 +140,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.repairAuthorsStmt, err = db.PrepareContext(ctx, repairAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query RepairAuthors: %w", err)
+	}
+	if q.searchCandidatesStmt, err = db.PrepareContext(ctx, searchCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchCandidates: %w", err)
 	}
 	if q.searchPapersStmt, err = db.PrepareContext(ctx, searchPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapers: %w", err)
@@ -167,6 +185,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.countMatchesStmt != nil {
+		if cerr := q.countMatchesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countMatchesStmt: %w", cerr)
+		}
+	}
 	if q.countPapersStmt != nil {
 		if cerr := q.countPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countPapersStmt: %w", cerr)
@@ -175,6 +198,11 @@ func (q *Queries) Close() error {
 	if q.countStaleAuthorsStmt != nil {
 		if cerr := q.countStaleAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countStaleAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.fTSAveragesStmt != nil {
+		if cerr := q.fTSAveragesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing fTSAveragesStmt: %w", cerr)
 		}
 	}
 	if q.fillPaperStmt != nil {
@@ -252,6 +280,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.listAuthorsOfPapersStmt != nil {
+		if cerr := q.listAuthorsOfPapersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuthorsOfPapersStmt: %w", cerr)
+		}
+	}
 	if q.listCoauthorsStmt != nil {
 		if cerr := q.listCoauthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCoauthorsStmt: %w", cerr)
@@ -280,6 +313,16 @@ func (q *Queries) Close() error {
 	if q.matchDetailStmt != nil {
 		if cerr := q.matchDetailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing matchDetailStmt: %w", cerr)
+		}
+	}
+	if q.matchSnippetStmt != nil {
+		if cerr := q.matchSnippetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing matchSnippetStmt: %w", cerr)
+		}
+	}
+	if q.matchSnippetsBetweenStmt != nil {
+		if cerr := q.matchSnippetsBetweenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing matchSnippetsBetweenStmt: %w", cerr)
 		}
 	}
 	if q.maxPaperIDStmt != nil {
@@ -320,6 +363,11 @@ func (q *Queries) Close() error {
 	if q.repairAuthorsStmt != nil {
 		if cerr := q.repairAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing repairAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.searchCandidatesStmt != nil {
+		if cerr := q.searchCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchCandidatesStmt: %w", cerr)
 		}
 	}
 	if q.searchPapersStmt != nil {
@@ -399,8 +447,10 @@ type Queries struct {
 	catalogCountsStmt         *sql.Stmt
 	checkFTSIndexStmt         *sql.Stmt
 	countAuthorsStmt          *sql.Stmt
+	countMatchesStmt          *sql.Stmt
 	countPapersStmt           *sql.Stmt
 	countStaleAuthorsStmt     *sql.Stmt
+	fTSAveragesStmt           *sql.Stmt
 	fillPaperStmt             *sql.Stmt
 	findPapersByDOIStmt       *sql.Stmt
 	findPapersByTitleKeyStmt  *sql.Stmt
@@ -416,12 +466,15 @@ type Queries struct {
 	insertPaperSourceStmt     *sql.Stmt
 	insertSourceStmt          *sql.Stmt
 	listAuthorsStmt           *sql.Stmt
+	listAuthorsOfPapersStmt   *sql.Stmt
 	listCoauthorsStmt         *sql.Stmt
 	listPaperAuthorsStmt      *sql.Stmt
 	listPaperSourcesStmt      *sql.Stmt
 	listPapersStmt            *sql.Stmt
 	listSourceRecordsStmt     *sql.Stmt
 	matchDetailStmt           *sql.Stmt
+	matchSnippetStmt          *sql.Stmt
+	matchSnippetsBetweenStmt  *sql.Stmt
 	maxPaperIDStmt            *sql.Stmt
 	nthNewestMatchStmt        *sql.Stmt
 	paperFamilyKeysStmt       *sql.Stmt
@@ -430,6 +483,7 @@ type Queries struct {
 	papersPerFormatStmt       *sql.Stmt
 	rebuildFTSIndexStmt       *sql.Stmt
 	repairAuthorsStmt         *sql.Stmt
+	searchCandidatesStmt      *sql.Stmt
 	searchPapersStmt          *sql.Stmt
 	searchPapersByYearStmt    *sql.Stmt
 	searchPapersNewestStmt    *sql.Stmt
@@ -446,8 +500,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		catalogCountsStmt:         q.catalogCountsStmt,
 		checkFTSIndexStmt:         q.checkFTSIndexStmt,
 		countAuthorsStmt:          q.countAuthorsStmt,
+		countMatchesStmt:          q.countMatchesStmt,
 		countPapersStmt:           q.countPapersStmt,
 		countStaleAuthorsStmt:     q.countStaleAuthorsStmt,
+		fTSAveragesStmt:           q.fTSAveragesStmt,
 		fillPaperStmt:             q.fillPaperStmt,
 		findPapersByDOIStmt:       q.findPapersByDOIStmt,
 		findPapersByTitleKeyStmt:  q.findPapersByTitleKeyStmt,
@@ -463,12 +519,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPaperSourceStmt:     q.insertPaperSourceStmt,
 		insertSourceStmt:          q.insertSourceStmt,
 		listAuthorsStmt:           q.listAuthorsStmt,
+		listAuthorsOfPapersStmt:   q.listAuthorsOfPapersStmt,
 		listCoauthorsStmt:         q.listCoauthorsStmt,
 		listPaperAuthorsStmt:      q.listPaperAuthorsStmt,
 		listPaperSourcesStmt:      q.listPaperSourcesStmt,
 		listPapersStmt:            q.listPapersStmt,
 		listSourceRecordsStmt:     q.listSourceRecordsStmt,
 		matchDetailStmt:           q.matchDetailStmt,
+		matchSnippetStmt:          q.matchSnippetStmt,
+		matchSnippetsBetweenStmt:  q.matchSnippetsBetweenStmt,
 		maxPaperIDStmt:            q.maxPaperIDStmt,
 		nthNewestMatchStmt:        q.nthNewestMatchStmt,
 		paperFamilyKeysStmt:       q.paperFamilyKeysStmt,
@@ -477,6 +536,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		papersPerFormatStmt:       q.papersPerFormatStmt,
 		rebuildFTSIndexStmt:       q.rebuildFTSIndexStmt,
 		repairAuthorsStmt:         q.repairAuthorsStmt,
+		searchCandidatesStmt:      q.searchCandidatesStmt,
 		searchPapersStmt:          q.searchPapersStmt,
 		searchPapersByYearStmt:    q.searchPapersByYearStmt,
 		searchPapersNewestStmt:    q.searchPapersNewestStmt,

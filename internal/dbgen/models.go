@@ -92,6 +92,11 @@ type PapersFt struct {
 	Rowid     int64
 }
 
+type PapersFtsDatum struct {
+	ID    int64
+	Block []byte
+}
+
 type Source struct {
 	ID         int64
 	Path       string

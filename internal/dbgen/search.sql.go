@@ -8,6 +8,7 @@ package dbgen
 import (
 	"context"
 	"database/sql"
+	"strings"
 )
 
 const countAuthors = `-- name: CountAuthors :one
@@ -16,6 +17,19 @@ SELECT count(*) FROM authors
 
 func (q *Queries) CountAuthors(ctx context.Context) (int64, error) {
 	row := q.queryRow(ctx, q.countAuthorsStmt, countAuthors)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countMatches = `-- name: CountMatches :one
+SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?1
+`
+
+// How many papers match: cheap only when few do (Search asks it when a
+// phrase has fewer matches than the rank window).
+func (q *Queries) CountMatches(ctx context.Context, match string) (int64, error) {
+	row := q.queryRow(ctx, q.countMatchesStmt, countMatches, match)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -30,6 +44,65 @@ func (q *Queries) CountPapers(ctx context.Context) (int64, error) {
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const fTSAverages = `-- name: FTSAverages :one
+SELECT block FROM papers_fts_data WHERE id = 1
+`
+
+// FTS5's averages record: the number of rows and the tokens in each
+// column, as varints (ftsquery.Averages). bm25 normalizes by it.
+func (q *Queries) FTSAverages(ctx context.Context) ([]byte, error) {
+	row := q.queryRow(ctx, q.fTSAveragesStmt, fTSAverages)
+	var block []byte
+	err := row.Scan(&block)
+	return block, err
+}
+
+const listAuthorsOfPapers = `-- name: ListAuthorsOfPapers :many
+SELECT s.paper_id, a.name
+FROM authorship s JOIN authors a ON a.id = s.author_id
+WHERE s.paper_id IN (/*SLICE:ids*/?)
+ORDER BY s.paper_id, s.position
+`
+
+type ListAuthorsOfPapersRow struct {
+	PaperID int64
+	Name    string
+}
+
+// The authors of a page of hits, in one statement, in order.
+func (q *Queries) ListAuthorsOfPapers(ctx context.Context, ids []int64) ([]ListAuthorsOfPapersRow, error) {
+	query := listAuthorsOfPapers
+	var queryParams []interface{}
+	if len(ids) > 0 {
+		for _, v := range ids {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(ids))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
+	}
+	rows, err := q.query(ctx, nil, query, queryParams...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListAuthorsOfPapersRow
+	for rows.Next() {
+		var i ListAuthorsOfPapersRow
+		if err := rows.Scan(&i.PaperID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const listPaperAuthors = `-- name: ListPaperAuthors :many
@@ -88,7 +161,7 @@ WHERE TRUE
     -- filters:
     AND (p.year >= ?1 OR ?1 IS NULL)
     AND (p.year <= ?2 OR ?2 IS NULL)
-    AND (instr(' ' || catalog_fold(p.venue), ' ' || ?3) > 0 OR ?3 IS NULL)
+    AND (CAST(?3 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?3) > 0)
     AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
                   WHERE a.family_key = ?4
                     AND (a.name_key LIKE ?4 || '|' || ?5 || '%'
@@ -215,6 +288,102 @@ func (q *Queries) MatchDetail(ctx context.Context, arg MatchDetailParams) (Match
 	return i, err
 }
 
+const matchSnippet = `-- name: MatchSnippet :one
+SELECT snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet
+FROM papers_fts
+WHERE papers_fts MATCH ?4 AND papers_fts.rowid = ?5
+`
+
+type MatchSnippetParams struct {
+	MarkOpen  string
+	MarkClose string
+	Ellipsis  string
+	Match     string
+	ID        int64
+}
+
+// One hit's snippet (hits far apart: a cursor each).
+func (q *Queries) MatchSnippet(ctx context.Context, arg MatchSnippetParams) (string, error) {
+	row := q.queryRow(ctx, q.matchSnippetStmt, matchSnippet,
+		arg.MarkOpen,
+		arg.MarkClose,
+		arg.Ellipsis,
+		arg.Match,
+		arg.ID,
+	)
+	var snippet string
+	err := row.Scan(&snippet)
+	return snippet, err
+}
+
+const matchSnippetsBetween = `-- name: MatchSnippetsBetween :many
+SELECT
+    papers_fts.rowid AS id,
+    snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet
+FROM papers_fts
+WHERE papers_fts MATCH ?4
+    AND papers_fts.rowid >= ?5 AND papers_fts.rowid <= ?6
+    AND +papers_fts.rowid IN (/*SLICE:ids*/?)
+`
+
+type MatchSnippetsBetweenParams struct {
+	MarkOpen  string
+	MarkClose string
+	Ellipsis  string
+	Match     string
+	Lo        int64
+	Hi        int64
+	Ids       []int64
+}
+
+type MatchSnippetsBetweenRow struct {
+	ID      int64
+	Snippet string
+}
+
+// The snippets of a page of hits whose rowids lie between lo and hi, in
+// one statement: one FTS5 cursor walks the matches in that range and
+// computes a snippet only for the hits. (+rowid keeps the IN list from
+// FTS5, which would reopen its doclists once for each id.)
+func (q *Queries) MatchSnippetsBetween(ctx context.Context, arg MatchSnippetsBetweenParams) ([]MatchSnippetsBetweenRow, error) {
+	query := matchSnippetsBetween
+	var queryParams []interface{}
+	queryParams = append(queryParams, arg.MarkOpen)
+	queryParams = append(queryParams, arg.MarkClose)
+	queryParams = append(queryParams, arg.Ellipsis)
+	queryParams = append(queryParams, arg.Match)
+	queryParams = append(queryParams, arg.Lo)
+	queryParams = append(queryParams, arg.Hi)
+	if len(arg.Ids) > 0 {
+		for _, v := range arg.Ids {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
+	}
+	rows, err := q.query(ctx, nil, query, queryParams...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []MatchSnippetsBetweenRow
+	for rows.Next() {
+		var i MatchSnippetsBetweenRow
+		if err := rows.Scan(&i.ID, &i.Snippet); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const nthNewestMatch = `-- name: NthNewestMatch :one
 SELECT papers_fts.rowid
 FROM papers_fts
@@ -238,6 +407,103 @@ func (q *Queries) NthNewestMatch(ctx context.Context, arg NthNewestMatchParams) 
 	return rowid, err
 }
 
+const searchCandidates = `-- name: SearchCandidates :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    p.abstract,
+    p.authors
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH ?1
+    -- filters:
+    AND (p.year >= ?2 OR ?2 IS NULL)
+    AND (p.year <= ?3 OR ?3 IS NULL)
+    AND (CAST(?4 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?4) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?5
+                    AND (a.name_key LIKE ?5 || '|' || ?6 || '%'
+                         OR ?6 IS NULL))
+         OR ?5 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?7
+                    AND (a.name_key LIKE ?7 || '|' || ?8 || '%'
+                         OR ?8 IS NULL))
+         OR ?7 IS NULL)
+    -- end filters
+ORDER BY papers_fts.rowid DESC
+LIMIT ?9
+`
+
+type SearchCandidatesParams struct {
+	Match        string
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Limit        int64
+}
+
+type SearchCandidatesRow struct {
+	ID       int64
+	Year     sql.NullInt64
+	Title    string
+	Venue    sql.NullString
+	Doi      sql.NullString
+	Abstract sql.NullString
+	Authors  string
+}
+
+// The newest matches that pass the filters, with the text of the indexed
+// columns: the bounded set Search ranks itself (ftsquery.Scorer), newest
+// first because FTS5 walks its doclists in rowid order without scoring.
+func (q *Queries) SearchCandidates(ctx context.Context, arg SearchCandidatesParams) ([]SearchCandidatesRow, error) {
+	rows, err := q.query(ctx, q.searchCandidatesStmt, searchCandidates,
+		arg.Match,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SearchCandidatesRow
+	for rows.Next() {
+		var i SearchCandidatesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+			&i.Abstract,
+			&i.Authors,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const searchPapers = `-- name: SearchPapers :many
 
 SELECT
@@ -254,7 +520,7 @@ WHERE papers_fts MATCH ?4
     -- filters:
     AND (p.year >= ?5 OR ?5 IS NULL)
     AND (p.year <= ?6 OR ?6 IS NULL)
-    AND (instr(' ' || catalog_fold(p.venue), ' ' || ?7) > 0 OR ?7 IS NULL)
+    AND (CAST(?7 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?7) > 0)
     AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
                   WHERE a.family_key = ?8
                     AND (a.name_key LIKE ?8 || '|' || ?9 || '%'
@@ -307,13 +573,16 @@ type SearchPapersRow struct {
 //
 // The typed comparison comes first so that sqlc types the parameter from
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
-// "end filters" is the same in SearchPapers, SearchPapersByYear and
-// ListPapers; TestFilterBlocksAgree (internal/store) keeps it so.
+// "end filters" is the same in SearchPapers, SearchCandidates,
+// SearchPapersByYear and ListPapers; TestFilterBlocksAgree (internal/store)
+// keeps it so.
 //   - year_from, year_to: inclusive bounds on papers.year.
 //   - venue: a phrase, folded by importer.Fold, that must start at a word of
 //     the folded venue. catalog_fold is importer.Fold registered with the
 //     driver (internal/store/fold.go), because lower() and LIKE fold ASCII
-//     only: 'zurich' must find Zurich written with an umlaut.
+//     only: 'zurich' must find Zurich written with an umlaut. Here the NULL
+//     test comes first (CAST types the parameter), so that without a venue
+//     filter SQLite never calls catalog_fold, a call into Go, for a row.
 //   - author_family, author_given: an author anywhere in the list whose
 //     family_key is author_family and whose folded given name starts with
 //     author_given (NULL: any); first_family, first_given: the same for the
@@ -383,7 +652,7 @@ WHERE papers_fts MATCH ?1
     -- filters:
     AND (p.year >= ?2 OR ?2 IS NULL)
     AND (p.year <= ?3 OR ?3 IS NULL)
-    AND (instr(' ' || catalog_fold(p.venue), ' ' || ?4) > 0 OR ?4 IS NULL)
+    AND (CAST(?4 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?4) > 0)
     AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
                   WHERE a.family_key = ?5
                     AND (a.name_key LIKE ?5 || '|' || ?6 || '%'
@@ -479,7 +748,7 @@ WHERE papers_fts MATCH ?4
     -- filters:
     AND (p.year >= ?5 OR ?5 IS NULL)
     AND (p.year <= ?6 OR ?6 IS NULL)
-    AND (instr(' ' || catalog_fold(p.venue), ' ' || ?7) > 0 OR ?7 IS NULL)
+    AND (CAST(?7 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?7) > 0)
     AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
                   WHERE a.family_key = ?8
                     AND (a.name_key LIKE ?8 || '|' || ?9 || '%'

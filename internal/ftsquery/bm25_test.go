@@ -5,7 +5,9 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 // bm25Docs are rows for the bm25 tests: real titles, with repeats, accents,
@@ -229,4 +231,107 @@ func FuzzParseSimple(f *testing.F) {
 			t.Errorf("%q read as %q: matches %v, want %v", expr, back, got, want)
 		}
 	})
+}
+
+// countTokens is Scorer.count done a token at a time, the plain way: the
+// reference the fast path is checked against.
+func (s *Scorer) countTokens(c int, w float64, text string) (tokens int) {
+	clear(s.state)
+	for i := 0; i < len(text); {
+		start, end, ascii := nextToken(text, i)
+		if start == end {
+			break
+		}
+		i = end
+		tokens++
+		tok := text[start:end]
+		folded := ""
+		if !ascii {
+			folded = Fold(tok)
+		}
+		for p := range s.phrases {
+			ph := &s.phrases[p]
+			if ph.Column >= 0 && ph.Column != c {
+				continue
+			}
+			var m uint64
+			last := len(ph.Terms) - 1
+			for j, term := range ph.Terms {
+				if matches(tok, folded, ascii, term, ph.Prefix && j == last) {
+					m |= 1 << j
+				}
+			}
+			s.state[p] = (s.state[p]<<1 | 1) & m
+			if s.state[p]>>last&1 != 0 {
+				s.freq[p] += w
+			}
+		}
+	}
+	return tokens
+}
+
+// TestScorerPathsAgree: the fast path and the token-at-a-time path must
+// count the same tokens and phrase instances.
+func TestScorerPathsAgree(t *testing.T) {
+	texts := []string{"", "a", "A a a", "  a-a--a  ", "self-attention, Self Attention; selfattention", "GPT-4 and gpt 4 and GPT4",
+		"transformers transform transformed trans", "x1 x12 x", "the the the", "learning to learn by gradient descent by gradient descent"}
+	for _, d := range bm25Docs {
+		texts = append(texts, d[:]...)
+	}
+	queries := []string{`"a"`, `"a a"`, `"self attention"`, `"gpt 4"`, `"transform"*`, `"x1"*`, `"the the"`, `"gradient descent" "by"`, `"learn"* "descent"`, `"muller"`}
+	for _, q := range queries {
+		phrases, ok := ParseSimple(q)
+		if !ok {
+			t.Fatalf("ParseSimple(%q): not simple", q)
+		}
+		for _, text := range texts {
+			fast := NewScorer(phrases, nil, nil, 1)
+			slow := NewScorer(phrases, nil, nil, 1)
+			n := fast.count(0, 1, text)
+			m := slow.countTokens(0, 1, text)
+			if n != m || !reflect.DeepEqual(fast.freq, slow.freq) {
+				t.Errorf("%s in %q: fast path %d tokens, counts %v; token path %d tokens, counts %v", q, text, n, fast.freq, m, slow.freq)
+			}
+		}
+	}
+}
+
+// FuzzScorerPaths: for any simple query and any text, the two counting
+// paths agree.
+func FuzzScorerPaths(f *testing.F) {
+	f.Add(`"a a"`, "a a a")
+	f.Add(`"self attention"*`, "Self-Attentional self attention")
+	f.Add(`x1*`, "x1 x12 x")
+	f.Fuzz(func(t *testing.T, q, text string) {
+		phrases, ok := ParseSimple(q)
+		if !ok {
+			return
+		}
+		fast := NewScorer(phrases, nil, nil, 1)
+		slow := NewScorer(phrases, nil, nil, 1)
+		if strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Mn, r) }) {
+			return // a combining mark alone is a token to one, not the other
+		}
+		n := fast.count(0, 1, text)
+		if m := slow.countTokens(0, 1, text); n != m || !reflect.DeepEqual(fast.freq, slow.freq) {
+			t.Errorf("%s in %q: fast path %d tokens, counts %v; token path %d tokens, counts %v", q, text, n, fast.freq, m, slow.freq)
+		}
+	})
+}
+
+// BenchmarkScorer scores the test rows (mostly ASCII) for a two-word
+// query: the per-candidate cost of Search's own ranking.
+func BenchmarkScorer(b *testing.B) {
+	phrases, _ := ParseSimple(`"neural" "network"*`)
+	sc := NewScorer(phrases, []float64{10, 1, 4}, []float64{1, 2}, 100)
+	var size int64
+	for _, d := range bm25Docs {
+		size += int64(len(d[0]) + len(d[1]) + len(d[2]))
+	}
+	b.SetBytes(size)
+	for b.Loop() {
+		for _, d := range bm25Docs {
+			sc.Score(d[0], d[1], d[2])
+		}
+	}
 }

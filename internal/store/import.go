@@ -150,9 +150,10 @@ func releaseConn(conn *sql.Conn) {
 //     MEMORY those files live in memory: a million papers' title keys
 //     would take a few hundred MB. (It cannot change inside a
 //     transaction.)
+//   - mmap_size 0: see dsn.
 var (
-	importPragmas = []string{"PRAGMA foreign_keys = OFF", "PRAGMA temp_store = FILE"}
-	poolPragmas   = []string{"PRAGMA " + pragmaForeignKeys, "PRAGMA " + pragmaTempStore}
+	importPragmas = []string{"PRAGMA foreign_keys = OFF", "PRAGMA temp_store = FILE", "PRAGMA mmap_size = 0"}
+	poolPragmas   = []string{"PRAGMA " + pragmaForeignKeys, "PRAGMA " + pragmaTempStore, "PRAGMA " + pragmaMmapSize}
 )
 
 // bulkTriggers are the FTS triggers an import sets aside. The delete and

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -74,48 +75,111 @@ var ErrQuerySyntax = errors.New("bad search syntax")
 // filter) hits are ranked; without, it is a listing, newest first. Each hit
 // has its authors in order and, for a search, a snippet.
 func (s *Store) Search(ctx context.Context, match string, opt SearchOptions) ([]Hit, error) {
-	match = MatchExpr(match, opt.Filters)
-	hits, err := s.rank(ctx, match, opt)
-	if err != nil {
-		return nil, err
+	hits, near, err := s.rank(ctx, match, opt)
+	if err != nil || len(hits) == 0 {
+		return hits, err
+	}
+	expr := MatchExpr(match, opt.Filters)
+	if expr != "" {
+		if err := s.snippets(ctx, expr, hits, near, opt); err != nil {
+			return nil, err
+		}
+	}
+	return hits, s.authors(ctx, hits, opt.AuthorsPerHit)
+}
+
+// snippets fills in the hits' snippets that the ranking query did not
+// compute, and with opt.Explain each hit's score by column. near says the
+// hits lie among few matches (rank's window): one FTS5 cursor can then
+// walk from the lowest hit to the highest; otherwise each hit gets its
+// own.
+func (s *Store) snippets(ctx context.Context, expr string, hits []Hit, near bool, opt SearchOptions) error {
+	var ids []int64
+	for _, h := range hits {
+		if h.Snippet == "" {
+			ids = append(ids, h.ID)
+		}
+	}
+	switch {
+	case len(ids) == 0:
+	case near:
+		rows, err := s.Q.MatchSnippetsBetween(ctx, dbgen.MatchSnippetsBetweenParams{
+			MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
+			Match: expr, Lo: slices.Min(ids), Hi: slices.Max(ids), Ids: ids,
+		})
+		if err != nil {
+			return searchError(err)
+		}
+		snippet := make(map[int64]string, len(rows))
+		for _, r := range rows {
+			snippet[r.ID] = r.Snippet
+		}
+		for i := range hits {
+			if hits[i].Snippet == "" {
+				hits[i].Snippet = snippet[hits[i].ID]
+			}
+		}
+	default:
+		for i := range hits {
+			h := &hits[i]
+			if h.Snippet != "" {
+				continue
+			}
+			var err error
+			h.Snippet, err = s.Q.MatchSnippet(ctx, dbgen.MatchSnippetParams{
+				MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
+				Match: expr, ID: h.ID,
+			})
+			if err != nil {
+				return searchError(err)
+			}
+		}
+	}
+	if !opt.Explain {
+		return nil
 	}
 	for i := range hits {
 		h := &hits[i]
-		if match != "" && (h.Snippet == "" || opt.Explain) {
-			d, err := s.Q.MatchDetail(ctx, dbgen.MatchDetailParams{
-				MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
-				Match: match, ID: h.ID,
-			})
-			if err != nil {
-				return nil, searchError(err)
-			}
-			if h.Snippet == "" {
-				h.Snippet = d.Snippet
-			}
-			if opt.Explain {
-				h.Explain = &Explanation{Title: d.TitleScore, Abstract: d.AbstractScore, Authors: d.AuthorsScore}
-			}
-		}
-		authors, err := s.Q.ListPaperAuthors(ctx, h.ID)
+		d, err := s.Q.MatchDetail(ctx, dbgen.MatchDetailParams{
+			MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
+			Match: expr, ID: h.ID,
+		})
 		if err != nil {
-			return nil, explain(err)
+			return searchError(err)
 		}
-		if opt.AuthorsPerHit > 0 && len(authors) > opt.AuthorsPerHit {
-			authors = authors[:opt.AuthorsPerHit]
-		}
-		h.Authors = make([]string, 0, len(authors))
-		for _, a := range authors {
-			h.Authors = append(h.Authors, a.Name)
+		h.Explain = &Explanation{Title: d.TitleScore, Abstract: d.AbstractScore, Authors: d.AuthorsScore}
+	}
+	return nil
+}
+
+// authors fills in each hit's authors, in order, at most perHit (0: all),
+// in one statement.
+func (s *Store) authors(ctx context.Context, hits []Hit, perHit int) error {
+	ids := make([]int64, len(hits))
+	index := make(map[int64]int, len(hits))
+	for i := range hits {
+		ids[i] = hits[i].ID
+		index[hits[i].ID] = i
+		hits[i].Authors = []string{}
+	}
+	rows, err := s.Q.ListAuthorsOfPapers(ctx, ids)
+	if err != nil {
+		return explain(err)
+	}
+	for _, r := range rows {
+		h := &hits[index[r.PaperID]]
+		if perHit <= 0 || len(h.Authors) < perHit {
+			h.Authors = append(h.Authors, r.Name)
 		}
 	}
-	return hits, nil
+	return nil
 }
 
 // Select returns the ids of the papers a search with these options finds,
 // in its order, without authors or snippets (catalog export).
 func (s *Store) Select(ctx context.Context, match string, opt SearchOptions) ([]int64, error) {
 	opt.Explain = false
-	hits, err := s.rank(ctx, MatchExpr(match, opt.Filters), opt)
+	hits, _, err := s.rank(ctx, match, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -129,14 +193,15 @@ func (s *Store) Select(ctx context.Context, match string, opt SearchOptions) ([]
 // rank runs the query that picks and orders the hits: one of three, because
 // sqlc compiles static statements and the ORDER BY and the presence of
 // MATCH change the statement itself. The filters are parameters of each.
-func (s *Store) rank(ctx context.Context, match string, opt SearchOptions) ([]Hit, error) {
+// near reports hits ranked from a window of few matches (see snippets).
+func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits []Hit, near bool, err error) {
+	match := MatchExpr(text, opt.Filters)
 	f := opt.Filters.args()
 	limit := int64(opt.Limit)
 	if limit < 1 {
 		limit = -1 // SQLite: no limit
 	}
 	offset := int64(max(opt.Offset, 0))
-	var hits []Hit
 	switch {
 	case match == "":
 		rows, err := s.Q.ListPapers(ctx, dbgen.ListPapersParams{
@@ -146,7 +211,7 @@ func (s *Store) rank(ctx context.Context, match string, opt SearchOptions) ([]Hi
 			Limit: limit, Offset: offset,
 		})
 		if err != nil {
-			return nil, explain(err)
+			return nil, false, explain(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
@@ -160,7 +225,7 @@ func (s *Store) rank(ctx context.Context, match string, opt SearchOptions) ([]Hi
 			Limit: limit, Offset: offset,
 		})
 		if err != nil {
-			return nil, searchError(err)
+			return nil, false, searchError(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Score: r.Score})
@@ -175,7 +240,7 @@ func (s *Store) rank(ctx context.Context, match string, opt SearchOptions) ([]Hi
 			Limit: limit, Offset: offset,
 		})
 		if err != nil {
-			return nil, searchError(err)
+			return nil, false, searchError(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet})
@@ -192,16 +257,36 @@ func (s *Store) rank(ctx context.Context, match string, opt SearchOptions) ([]Hi
 		// Bound what is ranked: bm25 scores every match, so a query that
 		// matches most of the catalog ("the", "learning") would score
 		// hundreds of thousands of rows. When there are more than
-		// RankWindow matches, rank the RankWindow newest of them; if the
-		// window holds too few hits once filters apply, rank them all.
-		window := s.RankWindow
-		if window > 0 && limit > 0 && offset+limit <= int64(window)/2 {
-			min, err := s.Q.NthNewestMatch(ctx, dbgen.NthNewestMatchParams{Match: match, N: int64(window - 1)})
+		// RankWindow matches, rank the RankWindow newest of them. When
+		// FTS5's bm25 would spend long counting documents, catalog ranks
+		// them itself (rankNewest).
+		window := int64(s.RankWindow)
+		if window > 0 && limit > 0 && offset+limit <= window/2 {
+			if phrases, ok := queryPhrases(text, opt.Filters); ok {
+				docs, err := s.phraseDocs(ctx, phrases, window)
+				if err != nil {
+					return nil, false, err
+				}
+				if docs.total() >= s.rankInGoFrom {
+					hits, err := s.rankNewest(ctx, match, phrases, docs, f, window, offset, limit)
+					return hits, f == filterArgs{}, err
+				}
+				if len(phrases) == 1 && phrases[0].Column < 0 {
+					// The query is that phrase: its window is known.
+					arg.MinRowid = docs.kth[0]
+					window = 0
+				}
+			}
+		}
+		if window > 0 && limit > 0 && offset+limit <= window/2 {
+			// FTS5 ranks, over the window; if the window holds too few
+			// hits once filters apply, over every match.
+			min, err := s.Q.NthNewestMatch(ctx, dbgen.NthNewestMatchParams{Match: match, N: window - 1})
 			switch {
 			case err == nil:
 				arg.MinRowid = min
 			case !errors.Is(err, sql.ErrNoRows): // no row: fewer matches than the window
-				return nil, searchError(err)
+				return nil, false, searchError(err)
 			}
 		}
 		rows, err := s.Q.SearchPapers(ctx, arg)
@@ -210,13 +295,13 @@ func (s *Store) rank(ctx context.Context, match string, opt SearchOptions) ([]Hi
 			rows, err = s.Q.SearchPapers(ctx, arg)
 		}
 		if err != nil {
-			return nil, searchError(err)
+			return nil, false, searchError(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet, Score: r.Score})
 		}
 	}
-	return hits, nil
+	return hits, false, nil
 }
 
 // DefaultRankWindow is how many of the newest matches a search ranks when a

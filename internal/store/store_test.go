@@ -518,6 +518,9 @@ func TestBulkImportRestoresSchema(t *testing.T) {
 			if n := count(t, s.DB, "PRAGMA temp_store"); n != 2 {
 				t.Errorf("temp_store after the import: %d, want 2 (MEMORY)", n)
 			}
+			if n := count(t, s.DB, "PRAGMA mmap_size"); n != 1<<30 {
+				t.Errorf("mmap_size after the import: %d, want %d", n, 1<<30)
+			}
 			wantPapers := 0
 			if commit {
 				wantPapers = 3

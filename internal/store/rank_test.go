@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/catalog-dev/catalog/internal/dbgen"
+	"github.com/catalog-dev/catalog/internal/ftsquery"
+)
+
+var rankFixtures = []string{
+	"../importer/testdata/bibtex/biblatex-examples.bib",
+	"../importer/testdata/bibtex/acl-excerpt.bib",
+	"../importer/testdata/csljson/mlanthology-excerpt.jsonl",
+	"../importer/testdata/csljson/mlanthology-picked.jsonl",
+	"../importer/testdata/ris/example_full.ris",
+	"../../sample/profile-chan-chi-min.txt",
+}
+
+// TestRankNewestAgreesWithFTS5: when a query has fewer matches than the
+// rank window, catalog's own ranking (rankNewest, which rankInGoFrom 0
+// makes Search use for every query of phrases) counts every phrase's
+// documents exactly, so its hits, order, scores and snippets must be those
+// of FTS5's ORDER BY rank (RankWindow 0 makes Search use it).
+func TestRankNewestAgreesWithFTS5(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	s.rankInGoFrom = 0
+	ctx := context.Background()
+	name := func(s string) *NameFilter {
+		n, err := ParseNameFilter(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &n
+	}
+	tests := []struct {
+		name string
+		text string
+		f    Filters
+	}{
+		{"one word", "learning", Filters{}},
+		{"two words", "linear models", Filters{}},
+		{"three words", "efficient algorithm data", Filters{}},
+		{"phrase", "machine-learning", Filters{}},
+		{"prefix", "algorithm*", Filters{}},
+		{"author's name", "chan", Filters{}},
+		{"stopwords dropped", "the performance of the method", Filters{}},
+		{"title filter", "model", Filters{Title: "language"}},
+		{"title filter alone", "", Filters{Title: "learning"}},
+		{"year filter", "model", Filters{YearFrom: 2019, YearTo: 2019}},
+		{"author filter", "model", Filters{Author: name("Chan")}},
+		{"venue filter", "translation", Filters{Venue: "translating and"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			match := ftsquery.Plain(tt.text)
+			if _, ok := queryPhrases(match, tt.f); !ok {
+				t.Fatalf("%q is not ranked by catalog: not a test of it", tt.text)
+			}
+			opt := SearchOptions{Filters: tt.f, Limit: 20, MarkOpen: "[", MarkClose: "]", Ellipsis: "..."}
+			s.RankWindow = DefaultRankWindow
+			got, err := s.Search(ctx, match, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.RankWindow = 0
+			want, err := s.Search(ctx, match, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) == 0 {
+				t.Fatal("no hits: not a test")
+			}
+			if len(got) != len(want) {
+				t.Fatalf("got %d hits, want %d", len(got), len(want))
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				if g.ID != w.ID || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet || !reflect.DeepEqual(g.Authors, w.Authors) {
+					t.Errorf("hit %d: got %d %.12f %q %v, want %d %.12f %q %v", i, g.ID, g.Score, g.Snippet, g.Authors, w.ID, w.Score, w.Snippet, w.Authors)
+				}
+			}
+		})
+	}
+}
+
+// TestRankNewestWindow: with more matches than the window, catalog ranks
+// the window newest, as FTS5's windowed ranking did (SearchPapers from the
+// window's lowest rowid); for one phrase the document count scales every
+// score alike, so the order must be the same even though it is estimated.
+func TestRankNewestWindow(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	s.rankInGoFrom = 0
+	ctx := context.Background()
+	for _, word := range []string{"learning", "model", "algorithm*"} {
+		t.Run(word, func(t *testing.T) {
+			const window = 10
+			match := ftsquery.Plain(word)
+			s.RankWindow = window
+			got, err := s.Search(ctx, match, SearchOptions{Limit: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			min, err := s.Q.NthNewestMatch(ctx, dbgen.NthNewestMatchParams{Match: match, N: window - 1})
+			if err != nil {
+				t.Fatalf("fewer than %d matches: not a test (%v)", window, err)
+			}
+			want, err := s.Q.SearchPapers(ctx, dbgen.SearchPapersParams{Match: match, MinRowid: min, Limit: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotIDs, wantIDs []int64
+			for _, h := range got {
+				gotIDs = append(gotIDs, h.ID)
+			}
+			for _, r := range want {
+				wantIDs = append(wantIDs, r.ID)
+			}
+			if !reflect.DeepEqual(gotIDs, wantIDs) {
+				t.Errorf("got %v, want %v", gotIDs, wantIDs)
+			}
+		})
+	}
+}
+
+// TestPhraseDocs: a phrase with fewer matches than k is marked few; one
+// with more is estimated from its k-th newest match, and lands between k
+// and the number of rows.
+func TestPhraseDocs(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	ctx := context.Background()
+	nrow, err := s.Q.CountPapers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		query string
+		k     int64
+	}{
+		{`"learning"`, 1000},
+		{`"learning"`, 5},
+		{`"the"`, 20},
+		{`"zzzznotaword"`, 5},
+		{`"model" "the" "zzzznotaword"`, 3},
+	} {
+		phrases, ok := ftsquery.ParseSimple(tt.query)
+		if !ok {
+			t.Fatalf("ParseSimple(%q): not simple", tt.query)
+		}
+		got, err := s.phraseDocs(ctx, phrases, tt.k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.nrow != nrow || got.avgLen <= 1 {
+			t.Errorf("%s: got %d rows, %g tokens a row; want %d rows, more than 1 token", tt.query, got.nrow, got.avgLen, nrow)
+		}
+		for i, p := range phrases {
+			exact, err := s.Q.CountMatches(ctx, p.String(ftsColumns))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := got.docs[i]
+			switch {
+			case exact < tt.k && (!got.few[i] || d != float64(tt.k)):
+				t.Errorf("%s, k %d: got %g (few %v), want few (count %d)", p.String(ftsColumns), tt.k, d, got.few[i], exact)
+			case exact >= tt.k && (got.few[i] || d < float64(tt.k) || d > float64(nrow)):
+				t.Errorf("%s, k %d: got %g (few %v), want an estimate in [%d, %d] (count %d)", p.String(ftsColumns), tt.k, d, got.few[i], tt.k, nrow, exact)
+			}
+		}
+	}
+}
