@@ -156,6 +156,12 @@ FROM authorship s JOIN authors a ON a.id = s.author_id
 WHERE s.paper_id IN (sqlc.slice(ids))
 ORDER BY s.paper_id, s.position;
 
+-- name: FamilyNames :many
+-- The family names, as written, of the authors an author filter selects:
+-- Search turns them into an FTS5 condition on the authors column, implied
+-- by the filter, that FTS5 can test in its doclists.
+SELECT DISTINCT family FROM authors WHERE family_key = sqlc.arg(family_key) LIMIT sqlc.arg(limit);
+
 -- name: NthNewestMatch :one
 -- The rowid of the n-th newest paper (0-based) that matches: the bound of
 -- the window Search ranks when a query matches very many papers. FTS5 walks

@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.fTSAveragesStmt, err = db.PrepareContext(ctx, fTSAverages); err != nil {
 		return nil, fmt.Errorf("error preparing query FTSAverages: %w", err)
 	}
+	if q.familyNamesStmt, err = db.PrepareContext(ctx, familyNames); err != nil {
+		return nil, fmt.Errorf("error preparing query FamilyNames: %w", err)
+	}
 	if q.fillPaperStmt, err = db.PrepareContext(ctx, fillPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query FillPaper: %w", err)
 	}
@@ -203,6 +206,11 @@ func (q *Queries) Close() error {
 	if q.fTSAveragesStmt != nil {
 		if cerr := q.fTSAveragesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing fTSAveragesStmt: %w", cerr)
+		}
+	}
+	if q.familyNamesStmt != nil {
+		if cerr := q.familyNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing familyNamesStmt: %w", cerr)
 		}
 	}
 	if q.fillPaperStmt != nil {
@@ -451,6 +459,7 @@ type Queries struct {
 	countPapersStmt           *sql.Stmt
 	countStaleAuthorsStmt     *sql.Stmt
 	fTSAveragesStmt           *sql.Stmt
+	familyNamesStmt           *sql.Stmt
 	fillPaperStmt             *sql.Stmt
 	findPapersByDOIStmt       *sql.Stmt
 	findPapersByTitleKeyStmt  *sql.Stmt
@@ -504,6 +513,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countPapersStmt:           q.countPapersStmt,
 		countStaleAuthorsStmt:     q.countStaleAuthorsStmt,
 		fTSAveragesStmt:           q.fTSAveragesStmt,
+		familyNamesStmt:           q.familyNamesStmt,
 		fillPaperStmt:             q.fillPaperStmt,
 		findPapersByDOIStmt:       q.findPapersByDOIStmt,
 		findPapersByTitleKeyStmt:  q.findPapersByTitleKeyStmt,

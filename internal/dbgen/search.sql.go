@@ -59,6 +59,41 @@ func (q *Queries) FTSAverages(ctx context.Context) ([]byte, error) {
 	return block, err
 }
 
+const familyNames = `-- name: FamilyNames :many
+SELECT DISTINCT family FROM authors WHERE family_key = ?1 LIMIT ?2
+`
+
+type FamilyNamesParams struct {
+	FamilyKey string
+	Limit     int64
+}
+
+// The family names, as written, of the authors an author filter selects:
+// Search turns them into an FTS5 condition on the authors column, implied
+// by the filter, that FTS5 can test in its doclists.
+func (q *Queries) FamilyNames(ctx context.Context, arg FamilyNamesParams) ([]string, error) {
+	rows, err := q.query(ctx, q.familyNamesStmt, familyNames, arg.FamilyKey, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var family string
+		if err := rows.Scan(&family); err != nil {
+			return nil, err
+		}
+		items = append(items, family)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listAuthorsOfPapers = `-- name: ListAuthorsOfPapers :many
 SELECT s.paper_id, a.name
 FROM authorship s JOIN authors a ON a.id = s.author_id

@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql/driver"
 	"fmt"
+	"sync"
 
 	"modernc.org/sqlite"
 
@@ -24,11 +25,40 @@ func init() {
 		case nil:
 			return nil, nil
 		case string:
-			return importer.Fold(v), nil
+			return foldCached(v), nil
 		case []byte:
-			return importer.Fold(string(v)), nil
+			return foldCached(string(v)), nil
 		default:
 			return importer.Fold(fmt.Sprint(v)), nil
 		}
 	})
+}
+
+// foldCache remembers recent folds: a venue filter folds the venue of every
+// row it looks at, and a catalog has a few thousand distinct venues over
+// hundreds of thousands of rows. A lookup is about 20 times cheaper than
+// the fold (NFKD). It is emptied when it reaches foldCacheSize entries, so
+// it stays small whatever it is asked.
+var foldCache = struct {
+	sync.Mutex
+	m map[string]string
+}{m: make(map[string]string)}
+
+const foldCacheSize = 1 << 14
+
+func foldCached(s string) string {
+	foldCache.Lock()
+	f, ok := foldCache.m[s]
+	foldCache.Unlock()
+	if ok {
+		return f
+	}
+	f = importer.Fold(s)
+	foldCache.Lock()
+	if len(foldCache.m) >= foldCacheSize {
+		clear(foldCache.m)
+	}
+	foldCache.m[s] = f
+	foldCache.Unlock()
+	return f
 }

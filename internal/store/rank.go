@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/catalog-dev/catalog/internal/dbgen"
 	"github.com/catalog-dev/catalog/internal/ftsquery"
@@ -170,4 +171,52 @@ func (s *Store) rankNewest(ctx context.Context, match string, phrases []ftsquery
 		return nil, nil
 	}
 	return hits[offset:min(offset+limit, int64(len(hits)))], nil
+}
+
+// maxFamilyNames bounds the spellings authorCondition writes out.
+const maxFamilyNames = 16
+
+// authorCondition is an FTS5 condition on the authors column that the
+// author filters imply: every paper an author filter keeps has the
+// family name, as the authors table writes it, in its authors text
+// ("Family, Given; ..."). FTS5 tests it in its doclists, so a search for a
+// common word by a rare author reads that author's few papers, not every
+// paper with the word; the filter itself still decides. The names come
+// from the authors table, not from the folded key, because the key folds
+// more than the index does ('ss' for the German sharp s). none reports a
+// filter no author passes. cond is "" when there is no author filter or
+// too many spellings.
+func (s *Store) authorCondition(ctx context.Context, f filterArgs) (cond string, none bool, err error) {
+	var conds []string
+	for _, family := range []sql.NullString{f.authorFamily, f.firstFamily} {
+		if !family.Valid {
+			continue
+		}
+		names, err := s.Q.FamilyNames(ctx, dbgen.FamilyNamesParams{FamilyKey: family.String, Limit: maxFamilyNames + 1})
+		if err != nil {
+			return "", false, explain(err)
+		}
+		if len(names) == 0 {
+			return "", true, nil
+		}
+		if len(names) > maxFamilyNames {
+			continue
+		}
+		var alts []string
+		for _, name := range names {
+			tokens := ftsquery.Tokens(name)
+			if len(tokens) == 0 {
+				alts = nil // a name of no words: no condition to write
+				break
+			}
+			alt := `"` + strings.Join(tokens, " ") + `"`
+			if !slices.Contains(alts, alt) {
+				alts = append(alts, alt)
+			}
+		}
+		if len(alts) > 0 {
+			conds = append(conds, "authors : ("+strings.Join(alts, " OR ")+")")
+		}
+	}
+	return strings.Join(conds, " AND "), false, nil
 }

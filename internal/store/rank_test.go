@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -172,5 +174,66 @@ func TestPhraseDocs(t *testing.T) {
 				t.Errorf("%s, k %d: got %g (few %v), want an estimate in [%d, %d] (count %d)", p.String(ftsColumns), tt.k, d, got.few[i], tt.k, nrow, exact)
 			}
 		}
+	}
+}
+
+// TestAuthorCondition: the FTS5 condition an author filter adds is written
+// from the family names as stored, so an author whose key folds further
+// than the index does (the German sharp s: key "grossmann", token
+// "großmann") is still found, under either spelling.
+func TestAuthorCondition(t *testing.T) {
+	bib := filepath.Join(t.TempDir(), "names.bib")
+	err := os.WriteFile(bib, []byte(`
+@article{a, title = {Neural networks for fields}, author = {Großmann, Anna}, year = 2020}
+@article{b, title = {Neural fields}, author = {Grossmann, Bob and Smith, Jo}, year = 2021}
+@article{c, title = {Neural codes}, author = {Smith, Jo}, year = 2022}
+`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := openTemp(t)
+	importFiles(t, s, bib)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		author string
+		first  bool
+		want   int
+	}{
+		{"Grossmann", false, 2},
+		{"Großmann", false, 2},
+		{"Großmann, A", false, 1},
+		{"Smith", true, 1},
+		{"Smith", false, 2},
+		{"Nobody", false, 0},
+	} {
+		t.Run(tt.author, func(t *testing.T) {
+			n, err := ParseNameFilter(tt.author)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := Filters{Author: &n}
+			if tt.first {
+				f = Filters{FirstAuthor: &n}
+			}
+			opt := SearchOptions{Filters: f, Limit: 20}
+			s.RankWindow = DefaultRankWindow
+			got, err := s.Search(ctx, `"neural"`, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.RankWindow = 0 // FTS5 ranks, no condition
+			want, err := s.Search(ctx, `"neural"`, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tt.want || len(want) != tt.want {
+				t.Fatalf("got %d hits, FTS5 alone %d; want %d", len(got), len(want), tt.want)
+			}
+			for i := range got {
+				if got[i].ID != want[i].ID || math.Abs(got[i].Score-want[i].Score) > 1e-9 {
+					t.Errorf("hit %d: got %d %.9f, want %d %.9f", i, got[i].ID, got[i].Score, want[i].ID, want[i].Score)
+				}
+			}
+		})
 	}
 }

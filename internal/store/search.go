@@ -197,6 +197,10 @@ func (s *Store) Select(ctx context.Context, match string, opt SearchOptions) ([]
 func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits []Hit, near bool, err error) {
 	match := MatchExpr(text, opt.Filters)
 	f := opt.Filters.args()
+	cond, none, err := s.authorCondition(ctx, f)
+	if none || err != nil {
+		return nil, false, err // no such author: nothing to look through
+	}
 	limit := int64(opt.Limit)
 	if limit < 1 {
 		limit = -1 // SQLite: no limit
@@ -267,8 +271,15 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 				if err != nil {
 					return nil, false, err
 				}
-				if docs.total() >= s.rankInGoFrom {
-					hits, err := s.rankNewest(ctx, match, phrases, docs, f, window, offset, limit)
+				if cond != "" || docs.total() >= s.rankInGoFrom {
+					// An author filter is ranked here too, where the
+					// condition it implies narrows the walk and does not
+					// change the scores.
+					candidates := match
+					if cond != "" {
+						candidates = "(" + match + ") AND " + cond
+					}
+					hits, err := s.rankNewest(ctx, candidates, phrases, docs, f, window, offset, limit)
 					return hits, f == filterArgs{}, err
 				}
 				if len(phrases) == 1 && phrases[0].Column < 0 {
