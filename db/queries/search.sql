@@ -6,8 +6,8 @@
 -- The typed comparison comes first so that sqlc types the parameter from
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
 -- "end filters" is the same in SearchPapers, SearchCandidates,
--- SearchPapersByYear and ListPapers; TestFilterBlocksAgree (internal/store)
--- keeps it so.
+-- SearchPapersByYear, ListMatchingByYear and ListPapers;
+-- TestFilterBlocksAgree (internal/store) keeps it so.
 --   - year_from, year_to: inclusive bounds on papers.year.
 --   - venue: a phrase, folded by importer.Fold, that must start at a word of
 --     the folded venue. catalog_fold is importer.Fold registered with the
@@ -201,6 +201,39 @@ WHERE papers_fts MATCH sqlc.arg(match)
          OR sqlc.narg(first_family) IS NULL)
     -- end filters
 ORDER BY p.year DESC, papers_fts.rank
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: ListMatchingByYear :many
+-- Matches newest year first, unranked: a query of nothing but stopwords,
+-- sorted by year. It walks the papers_year index from the newest year and
+-- asks FTS5 whether each paper matches, which is cheap when most papers
+-- do, as they do a stopword; sorting every match by year would read them
+-- all.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE TRUE
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
+    AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH sqlc.arg(match) AND papers_fts.rowid = p.id)
+ORDER BY p.year DESC, p.id DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 
 -- name: ListPapers :many

@@ -99,6 +99,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listCoauthorsStmt, err = db.PrepareContext(ctx, listCoauthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoauthors: %w", err)
 	}
+	if q.listMatchingByYearStmt, err = db.PrepareContext(ctx, listMatchingByYear); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMatchingByYear: %w", err)
+	}
 	if q.listPaperAuthorsStmt, err = db.PrepareContext(ctx, listPaperAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperAuthors: %w", err)
 	}
@@ -298,6 +301,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCoauthorsStmt: %w", cerr)
 		}
 	}
+	if q.listMatchingByYearStmt != nil {
+		if cerr := q.listMatchingByYearStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMatchingByYearStmt: %w", cerr)
+		}
+	}
 	if q.listPaperAuthorsStmt != nil {
 		if cerr := q.listPaperAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPaperAuthorsStmt: %w", cerr)
@@ -477,6 +485,7 @@ type Queries struct {
 	listAuthorsStmt           *sql.Stmt
 	listAuthorsOfPapersStmt   *sql.Stmt
 	listCoauthorsStmt         *sql.Stmt
+	listMatchingByYearStmt    *sql.Stmt
 	listPaperAuthorsStmt      *sql.Stmt
 	listPaperSourcesStmt      *sql.Stmt
 	listPapersStmt            *sql.Stmt
@@ -531,6 +540,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listAuthorsStmt:           q.listAuthorsStmt,
 		listAuthorsOfPapersStmt:   q.listAuthorsOfPapersStmt,
 		listCoauthorsStmt:         q.listCoauthorsStmt,
+		listMatchingByYearStmt:    q.listMatchingByYearStmt,
 		listPaperAuthorsStmt:      q.listPaperAuthorsStmt,
 		listPaperSourcesStmt:      q.listPaperSourcesStmt,
 		listPapersStmt:            q.listPapersStmt,

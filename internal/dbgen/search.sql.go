@@ -140,6 +140,101 @@ func (q *Queries) ListAuthorsOfPapers(ctx context.Context, ids []int64) ([]ListA
 	return items, nil
 }
 
+const listMatchingByYear = `-- name: ListMatchingByYear :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE TRUE
+    -- filters:
+    AND (p.year >= ?1 OR ?1 IS NULL)
+    AND (p.year <= ?2 OR ?2 IS NULL)
+    AND (CAST(?3 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?3) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?4
+                    AND (a.name_key LIKE ?4 || '|' || ?5 || '%'
+                         OR ?5 IS NULL))
+         OR ?4 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?6
+                    AND (a.name_key LIKE ?6 || '|' || ?7 || '%'
+                         OR ?7 IS NULL))
+         OR ?6 IS NULL)
+    -- end filters
+    AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ?8 AND papers_fts.rowid = p.id)
+ORDER BY p.year DESC, p.id DESC
+LIMIT ?10 OFFSET ?9
+`
+
+type ListMatchingByYearParams struct {
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Match        string
+	Offset       int64
+	Limit        int64
+}
+
+type ListMatchingByYearRow struct {
+	ID    int64
+	Year  sql.NullInt64
+	Title string
+	Venue sql.NullString
+	Doi   sql.NullString
+}
+
+// Matches newest year first, unranked: a query of nothing but stopwords,
+// sorted by year. It walks the papers_year index from the newest year and
+// asks FTS5 whether each paper matches, which is cheap when most papers
+// do, as they do a stopword; sorting every match by year would read them
+// all.
+func (q *Queries) ListMatchingByYear(ctx context.Context, arg ListMatchingByYearParams) ([]ListMatchingByYearRow, error) {
+	rows, err := q.query(ctx, q.listMatchingByYearStmt, listMatchingByYear,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.Match,
+		arg.Offset,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListMatchingByYearRow
+	for rows.Next() {
+		var i ListMatchingByYearRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listPaperAuthors = `-- name: ListPaperAuthors :many
 SELECT a.id, a.name, a.family, a.given, s.position
 FROM authorship s JOIN authors a ON a.id = s.author_id
@@ -609,8 +704,8 @@ type SearchPapersRow struct {
 // The typed comparison comes first so that sqlc types the parameter from
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
 // "end filters" is the same in SearchPapers, SearchCandidates,
-// SearchPapersByYear and ListPapers; TestFilterBlocksAgree (internal/store)
-// keeps it so.
+// SearchPapersByYear, ListMatchingByYear and ListPapers;
+// TestFilterBlocksAgree (internal/store) keeps it so.
 //   - year_from, year_to: inclusive bounds on papers.year.
 //   - venue: a phrase, folded by importer.Fold, that must start at a word of
 //     the folded venue. catalog_fold is importer.Fold registered with the

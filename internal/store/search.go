@@ -220,6 +220,20 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
 		}
+	case opt.Sort == ByYear && opt.NewestFirst && s.mostMatch(ctx, text, opt.Filters):
+		rows, err := s.Q.ListMatchingByYear(ctx, dbgen.ListMatchingByYearParams{
+			Match:    match,
+			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+			Limit: limit, Offset: offset,
+		})
+		if err != nil {
+			return nil, false, searchError(err)
+		}
+		for _, r := range rows {
+			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
+		}
 	case opt.Sort == ByYear:
 		rows, err := s.Q.SearchPapersByYear(ctx, dbgen.SearchPapersByYearParams{
 			Match:    match,
@@ -271,10 +285,13 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 				if err != nil {
 					return nil, false, err
 				}
-				if cond != "" || docs.total() >= s.rankInGoFrom {
-					// An author filter is ranked here too, where the
-					// condition it implies narrows the walk and does not
-					// change the scores.
+				if f != (filterArgs{}) || docs.total() >= s.rankInGoFrom {
+					// A filtered search is ranked here too: rankNewest
+					// walks the newest matches until the window holds
+					// enough that pass, where FTS5's ranking would fall
+					// back to scoring every match. An author filter also
+					// narrows the walk by the condition it implies, which
+					// does not change the scores.
 					candidates := match
 					if cond != "" {
 						candidates = "(" + match + ") AND " + cond
@@ -313,6 +330,36 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		}
 	}
 	return hits, false, nil
+}
+
+// mostMatch reports whether each phrase of a query matches at least a
+// tenth of the papers (by phraseDocs' estimate): then walking papers in
+// year order and asking FTS5 about each (ListMatchingByYear) finds a page
+// in a few hundred questions at most.
+func (s *Store) mostMatch(ctx context.Context, text string, f Filters) bool {
+	phrases, ok := queryPhrases(text, f)
+	if !ok {
+		return false
+	}
+	const k = 1000
+	docs, err := s.phraseDocs(ctx, phrases, k)
+	if err != nil || docs.nrow == 0 {
+		return false
+	}
+	for i, p := range phrases {
+		d := docs.docs[i]
+		if docs.few[i] {
+			n, err := s.Q.CountMatches(ctx, p.String(ftsColumns))
+			if err != nil {
+				return false
+			}
+			d = float64(n)
+		}
+		if d < float64(docs.nrow)/10 {
+			return false
+		}
+	}
+	return true
 }
 
 // DefaultRankWindow is how many of the newest matches a search ranks when a
