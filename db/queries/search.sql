@@ -6,8 +6,8 @@
 -- The typed comparison comes first so that sqlc types the parameter from
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
 -- "end filters" is the same in SearchPapers, SearchCandidates,
--- SearchPapersByYear, ListMatchingByYear and ListPapers;
--- TestFilterBlocksAgree (internal/store) keeps it so.
+-- SearchPapersByYear, ListMatchingByYear, ListPapersOfAuthor and
+-- ListPapers; TestFilterBlocksAgree (internal/store) keeps it so.
 --   - year_from, year_to: inclusive bounds on papers.year.
 --   - venue: a phrase, folded by importer.Fold, that must start at a word of
 --     the folded venue. catalog_fold is importer.Fold registered with the
@@ -162,6 +162,16 @@ ORDER BY s.paper_id, s.position;
 -- by the filter, that FTS5 can test in its doclists.
 SELECT DISTINCT family FROM authors WHERE family_key = sqlc.arg(family_key) LIMIT sqlc.arg(limit);
 
+-- name: CountFamilyPapers :one
+-- How many authorships the authors of a family name have, counting no
+-- further than upto: Search lists a rare author's papers through
+-- authorship, a common one's by year.
+SELECT count(*) FROM (
+    SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+    WHERE a.family_key = sqlc.arg(family_key)
+    LIMIT sqlc.arg(upto)
+);
+
 -- name: NthNewestMatch :one
 -- The rowid of the n-th newest paper (0-based) that matches: the bound of
 -- the window Search ranks when a query matches very many papers. FTS5 walks
@@ -234,6 +244,39 @@ WHERE TRUE
     -- end filters
     AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH sqlc.arg(match) AND papers_fts.rowid = p.id)
 ORDER BY p.year DESC, p.id DESC
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: ListPapersOfAuthor :many
+-- ListPapers when an author filter is given: the papers of the authors
+-- with that family name are found through authorship first (the first
+-- IN), then the filters decide and the few left are sorted (+p.year keeps
+-- SQLite from walking papers_year instead, checking every paper against
+-- the author).
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+               WHERE a.family_key = coalesce(sqlc.narg(author_family), sqlc.narg(first_family)))
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
+ORDER BY +p.year DESC, p.id DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 
 -- name: ListPapers :many

@@ -33,6 +33,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countAuthorsStmt, err = db.PrepareContext(ctx, countAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuthors: %w", err)
 	}
+	if q.countFamilyPapersStmt, err = db.PrepareContext(ctx, countFamilyPapers); err != nil {
+		return nil, fmt.Errorf("error preparing query CountFamilyPapers: %w", err)
+	}
 	if q.countMatchesStmt, err = db.PrepareContext(ctx, countMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query CountMatches: %w", err)
 	}
@@ -110,6 +113,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPapersStmt, err = db.PrepareContext(ctx, listPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPapers: %w", err)
+	}
+	if q.listPapersOfAuthorStmt, err = db.PrepareContext(ctx, listPapersOfAuthor); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPapersOfAuthor: %w", err)
 	}
 	if q.listSourceRecordsStmt, err = db.PrepareContext(ctx, listSourceRecords); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSourceRecords: %w", err)
@@ -189,6 +195,11 @@ func (q *Queries) Close() error {
 	if q.countAuthorsStmt != nil {
 		if cerr := q.countAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.countFamilyPapersStmt != nil {
+		if cerr := q.countFamilyPapersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countFamilyPapersStmt: %w", cerr)
 		}
 	}
 	if q.countMatchesStmt != nil {
@@ -319,6 +330,11 @@ func (q *Queries) Close() error {
 	if q.listPapersStmt != nil {
 		if cerr := q.listPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPapersStmt: %w", cerr)
+		}
+	}
+	if q.listPapersOfAuthorStmt != nil {
+		if cerr := q.listPapersOfAuthorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPapersOfAuthorStmt: %w", cerr)
 		}
 	}
 	if q.listSourceRecordsStmt != nil {
@@ -463,6 +479,7 @@ type Queries struct {
 	catalogCountsStmt         *sql.Stmt
 	checkFTSIndexStmt         *sql.Stmt
 	countAuthorsStmt          *sql.Stmt
+	countFamilyPapersStmt     *sql.Stmt
 	countMatchesStmt          *sql.Stmt
 	countPapersStmt           *sql.Stmt
 	countStaleAuthorsStmt     *sql.Stmt
@@ -489,6 +506,7 @@ type Queries struct {
 	listPaperAuthorsStmt      *sql.Stmt
 	listPaperSourcesStmt      *sql.Stmt
 	listPapersStmt            *sql.Stmt
+	listPapersOfAuthorStmt    *sql.Stmt
 	listSourceRecordsStmt     *sql.Stmt
 	matchDetailStmt           *sql.Stmt
 	matchSnippetStmt          *sql.Stmt
@@ -518,6 +536,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		catalogCountsStmt:         q.catalogCountsStmt,
 		checkFTSIndexStmt:         q.checkFTSIndexStmt,
 		countAuthorsStmt:          q.countAuthorsStmt,
+		countFamilyPapersStmt:     q.countFamilyPapersStmt,
 		countMatchesStmt:          q.countMatchesStmt,
 		countPapersStmt:           q.countPapersStmt,
 		countStaleAuthorsStmt:     q.countStaleAuthorsStmt,
@@ -544,6 +563,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPaperAuthorsStmt:      q.listPaperAuthorsStmt,
 		listPaperSourcesStmt:      q.listPaperSourcesStmt,
 		listPapersStmt:            q.listPapersStmt,
+		listPapersOfAuthorStmt:    q.listPapersOfAuthorStmt,
 		listSourceRecordsStmt:     q.listSourceRecordsStmt,
 		matchDetailStmt:           q.matchDetailStmt,
 		matchSnippetStmt:          q.matchSnippetStmt,

@@ -22,6 +22,29 @@ func (q *Queries) CountAuthors(ctx context.Context) (int64, error) {
 	return count, err
 }
 
+const countFamilyPapers = `-- name: CountFamilyPapers :one
+SELECT count(*) FROM (
+    SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+    WHERE a.family_key = ?1
+    LIMIT ?2
+)
+`
+
+type CountFamilyPapersParams struct {
+	FamilyKey string
+	Upto      int64
+}
+
+// How many authorships the authors of a family name have, counting no
+// further than upto: Search lists a rare author's papers through
+// authorship, a common one's by year.
+func (q *Queries) CountFamilyPapers(ctx context.Context, arg CountFamilyPapersParams) (int64, error) {
+	row := q.queryRow(ctx, q.countFamilyPapersStmt, countFamilyPapers, arg.FamilyKey, arg.Upto)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const countMatches = `-- name: CountMatches :one
 SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?1
 `
@@ -348,6 +371,99 @@ func (q *Queries) ListPapers(ctx context.Context, arg ListPapersParams) ([]ListP
 	var items []ListPapersRow
 	for rows.Next() {
 		var i ListPapersRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPapersOfAuthor = `-- name: ListPapersOfAuthor :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+               WHERE a.family_key = coalesce(?1, ?2))
+    -- filters:
+    AND (p.year >= ?3 OR ?3 IS NULL)
+    AND (p.year <= ?4 OR ?4 IS NULL)
+    AND (CAST(?5 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?5) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?1
+                    AND (a.name_key LIKE ?1 || '|' || ?6 || '%'
+                         OR ?6 IS NULL))
+         OR ?1 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?2
+                    AND (a.name_key LIKE ?2 || '|' || ?7 || '%'
+                         OR ?7 IS NULL))
+         OR ?2 IS NULL)
+    -- end filters
+ORDER BY +p.year DESC, p.id DESC
+LIMIT ?9 OFFSET ?8
+`
+
+type ListPapersOfAuthorParams struct {
+	AuthorFamily sql.NullString
+	FirstFamily  sql.NullString
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorGiven  sql.NullString
+	FirstGiven   sql.NullString
+	Offset       int64
+	Limit        int64
+}
+
+type ListPapersOfAuthorRow struct {
+	ID    int64
+	Year  sql.NullInt64
+	Title string
+	Venue sql.NullString
+	Doi   sql.NullString
+}
+
+// ListPapers when an author filter is given: the papers of the authors
+// with that family name are found through authorship first (the first
+// IN), then the filters decide and the few left are sorted (+p.year keeps
+// SQLite from walking papers_year instead, checking every paper against
+// the author).
+func (q *Queries) ListPapersOfAuthor(ctx context.Context, arg ListPapersOfAuthorParams) ([]ListPapersOfAuthorRow, error) {
+	rows, err := q.query(ctx, q.listPapersOfAuthorStmt, listPapersOfAuthor,
+		arg.AuthorFamily,
+		arg.FirstFamily,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorGiven,
+		arg.FirstGiven,
+		arg.Offset,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListPapersOfAuthorRow
+	for rows.Next() {
+		var i ListPapersOfAuthorRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Year,
@@ -704,8 +820,8 @@ type SearchPapersRow struct {
 // The typed comparison comes first so that sqlc types the parameter from
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
 // "end filters" is the same in SearchPapers, SearchCandidates,
-// SearchPapersByYear, ListMatchingByYear and ListPapers;
-// TestFilterBlocksAgree (internal/store) keeps it so.
+// SearchPapersByYear, ListMatchingByYear, ListPapersOfAuthor and
+// ListPapers; TestFilterBlocksAgree (internal/store) keeps it so.
 //   - year_from, year_to: inclusive bounds on papers.year.
 //   - venue: a phrase, folded by importer.Fold, that must start at a word of
 //     the folded venue. catalog_fold is importer.Fold registered with the

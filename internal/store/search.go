@@ -207,6 +207,19 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 	}
 	offset := int64(max(opt.Offset, 0))
 	switch {
+	case match == "" && s.fewPapersOfAuthor(ctx, f):
+		rows, err := s.Q.ListPapersOfAuthor(ctx, dbgen.ListPapersOfAuthorParams{
+			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+			Limit: limit, Offset: offset,
+		})
+		if err != nil {
+			return nil, false, explain(err)
+		}
+		for _, r := range rows {
+			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
+		}
 	case match == "":
 		rows, err := s.Q.ListPapers(ctx, dbgen.ListPapersParams{
 			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
@@ -330,6 +343,23 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		}
 	}
 	return hits, false, nil
+}
+
+// fewPapersOfAuthor reports whether a listing's author filter selects
+// few enough papers that finding them through authorship and sorting them
+// (ListPapersOfAuthor) beats walking every paper in year order until a
+// page of them turns up (ListPapers), which a common name does at once.
+func (s *Store) fewPapersOfAuthor(ctx context.Context, f filterArgs) bool {
+	family := f.authorFamily
+	if !family.Valid {
+		family = f.firstFamily
+	}
+	if !family.Valid {
+		return false
+	}
+	const few = 2000
+	n, err := s.Q.CountFamilyPapers(ctx, dbgen.CountFamilyPapersParams{FamilyKey: family.String, Upto: few + 1})
+	return err == nil && n <= few
 }
 
 // mostMatch reports whether each phrase of a query matches at least a
