@@ -210,6 +210,9 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions) {
 	switch {
 	case match == "":
 		fmt.Fprintf(w, "order:   newest first (year, then most recently added)\n")
+	case so.Sort == store.ByYear && so.NewestFirst:
+		fmt.Fprintf(w, "order:   newest first (year, then most recently added), unranked: the text is\n"+
+			"         only stopwords\n")
 	case so.Sort == store.ByYear:
 		fmt.Fprintf(w, "order:   newest first, then by score\n")
 	case so.NewestFirst:

@@ -5,9 +5,10 @@
 --   (p.year >= @year_from OR @year_from IS NULL)
 -- The typed comparison comes first so that sqlc types the parameter from
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
--- "end filters" is the same in SearchPapers, SearchCandidates,
--- SearchPapersByYear, ListMatchingByYear, ListPapersOfAuthor and
--- ListPapers; TestFilterBlocksAgree (internal/store) keeps it so.
+-- "end filters" is the same in every query of this file that filters
+-- (SearchPapers, SearchCandidates, SearchPapersByYear,
+-- SearchPapersNewestByYear, ListMatchingByYear, ListPapersOfAuthor and
+-- ListPapers); TestFilterBlocksAgree (internal/store) keeps it so.
 --   - year_from, year_to: inclusive bounds on papers.year.
 --   - venue: a phrase, folded by importer.Fold, that must start at a word of
 --     the folded venue. catalog_fold is importer.Fold registered with the
@@ -211,6 +212,37 @@ WHERE papers_fts MATCH sqlc.arg(match)
          OR sqlc.narg(first_family) IS NULL)
     -- end filters
 ORDER BY p.year DESC, papers_fts.rank
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: SearchPapersNewestByYear :many
+-- ListMatchingByYear's order, for stopwords few papers have: every match
+-- is read and sorted, which costs less than asking FTS5 about paper after
+-- paper that does not match.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH sqlc.arg(match)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
+ORDER BY p.year DESC, p.id DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 
 -- name: ListMatchingByYear :many

@@ -165,6 +165,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.searchPapersNewestStmt, err = db.PrepareContext(ctx, searchPapersNewest); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapersNewest: %w", err)
 	}
+	if q.searchPapersNewestByYearStmt, err = db.PrepareContext(ctx, searchPapersNewestByYear); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchPapersNewestByYear: %w", err)
+	}
 	if q.setSourceOwnerStmt, err = db.PrepareContext(ctx, setSourceOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSourceOwner: %w", err)
 	}
@@ -417,6 +420,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing searchPapersNewestStmt: %w", cerr)
 		}
 	}
+	if q.searchPapersNewestByYearStmt != nil {
+		if cerr := q.searchPapersNewestByYearStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchPapersNewestByYearStmt: %w", cerr)
+		}
+	}
 	if q.setSourceOwnerStmt != nil {
 		if cerr := q.setSourceOwnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setSourceOwnerStmt: %w", cerr)
@@ -474,115 +482,117 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                        DBTX
-	tx                        *sql.Tx
-	catalogCountsStmt         *sql.Stmt
-	checkFTSIndexStmt         *sql.Stmt
-	countAuthorsStmt          *sql.Stmt
-	countFamilyPapersStmt     *sql.Stmt
-	countMatchesStmt          *sql.Stmt
-	countPapersStmt           *sql.Stmt
-	countStaleAuthorsStmt     *sql.Stmt
-	fTSAveragesStmt           *sql.Stmt
-	familyNamesStmt           *sql.Stmt
-	fillPaperStmt             *sql.Stmt
-	findPapersByDOIStmt       *sql.Stmt
-	findPapersByTitleKeyStmt  *sql.Stmt
-	getAuthorIDByKeyStmt      *sql.Stmt
-	getPaperStmt              *sql.Stmt
-	getPaperCandidateStmt     *sql.Stmt
-	getSourceBySHAStmt        *sql.Stmt
-	indexPaperStmt            *sql.Stmt
-	indexPapersAfterStmt      *sql.Stmt
-	insertAuthorStmt          *sql.Stmt
-	insertAuthorshipStmt      *sql.Stmt
-	insertPaperStmt           *sql.Stmt
-	insertPaperSourceStmt     *sql.Stmt
-	insertSourceStmt          *sql.Stmt
-	listAuthorsStmt           *sql.Stmt
-	listAuthorsOfPapersStmt   *sql.Stmt
-	listCoauthorsStmt         *sql.Stmt
-	listMatchingByYearStmt    *sql.Stmt
-	listPaperAuthorsStmt      *sql.Stmt
-	listPaperSourcesStmt      *sql.Stmt
-	listPapersStmt            *sql.Stmt
-	listPapersOfAuthorStmt    *sql.Stmt
-	listSourceRecordsStmt     *sql.Stmt
-	matchDetailStmt           *sql.Stmt
-	matchSnippetStmt          *sql.Stmt
-	matchSnippetsBetweenStmt  *sql.Stmt
-	maxPaperIDStmt            *sql.Stmt
-	nthNewestMatchStmt        *sql.Stmt
-	paperFamilyKeysStmt       *sql.Stmt
-	paperIDsByCitationKeyStmt *sql.Stmt
-	paperIDsByDOIStmt         *sql.Stmt
-	papersPerFormatStmt       *sql.Stmt
-	rebuildFTSIndexStmt       *sql.Stmt
-	repairAuthorsStmt         *sql.Stmt
-	searchCandidatesStmt      *sql.Stmt
-	searchPapersStmt          *sql.Stmt
-	searchPapersByYearStmt    *sql.Stmt
-	searchPapersNewestStmt    *sql.Stmt
-	setSourceOwnerStmt        *sql.Stmt
-	setSourceRecordsStmt      *sql.Stmt
-	staleAuthorsStmt          *sql.Stmt
-	unindexPaperStmt          *sql.Stmt
+	db                           DBTX
+	tx                           *sql.Tx
+	catalogCountsStmt            *sql.Stmt
+	checkFTSIndexStmt            *sql.Stmt
+	countAuthorsStmt             *sql.Stmt
+	countFamilyPapersStmt        *sql.Stmt
+	countMatchesStmt             *sql.Stmt
+	countPapersStmt              *sql.Stmt
+	countStaleAuthorsStmt        *sql.Stmt
+	fTSAveragesStmt              *sql.Stmt
+	familyNamesStmt              *sql.Stmt
+	fillPaperStmt                *sql.Stmt
+	findPapersByDOIStmt          *sql.Stmt
+	findPapersByTitleKeyStmt     *sql.Stmt
+	getAuthorIDByKeyStmt         *sql.Stmt
+	getPaperStmt                 *sql.Stmt
+	getPaperCandidateStmt        *sql.Stmt
+	getSourceBySHAStmt           *sql.Stmt
+	indexPaperStmt               *sql.Stmt
+	indexPapersAfterStmt         *sql.Stmt
+	insertAuthorStmt             *sql.Stmt
+	insertAuthorshipStmt         *sql.Stmt
+	insertPaperStmt              *sql.Stmt
+	insertPaperSourceStmt        *sql.Stmt
+	insertSourceStmt             *sql.Stmt
+	listAuthorsStmt              *sql.Stmt
+	listAuthorsOfPapersStmt      *sql.Stmt
+	listCoauthorsStmt            *sql.Stmt
+	listMatchingByYearStmt       *sql.Stmt
+	listPaperAuthorsStmt         *sql.Stmt
+	listPaperSourcesStmt         *sql.Stmt
+	listPapersStmt               *sql.Stmt
+	listPapersOfAuthorStmt       *sql.Stmt
+	listSourceRecordsStmt        *sql.Stmt
+	matchDetailStmt              *sql.Stmt
+	matchSnippetStmt             *sql.Stmt
+	matchSnippetsBetweenStmt     *sql.Stmt
+	maxPaperIDStmt               *sql.Stmt
+	nthNewestMatchStmt           *sql.Stmt
+	paperFamilyKeysStmt          *sql.Stmt
+	paperIDsByCitationKeyStmt    *sql.Stmt
+	paperIDsByDOIStmt            *sql.Stmt
+	papersPerFormatStmt          *sql.Stmt
+	rebuildFTSIndexStmt          *sql.Stmt
+	repairAuthorsStmt            *sql.Stmt
+	searchCandidatesStmt         *sql.Stmt
+	searchPapersStmt             *sql.Stmt
+	searchPapersByYearStmt       *sql.Stmt
+	searchPapersNewestStmt       *sql.Stmt
+	searchPapersNewestByYearStmt *sql.Stmt
+	setSourceOwnerStmt           *sql.Stmt
+	setSourceRecordsStmt         *sql.Stmt
+	staleAuthorsStmt             *sql.Stmt
+	unindexPaperStmt             *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                        tx,
-		tx:                        tx,
-		catalogCountsStmt:         q.catalogCountsStmt,
-		checkFTSIndexStmt:         q.checkFTSIndexStmt,
-		countAuthorsStmt:          q.countAuthorsStmt,
-		countFamilyPapersStmt:     q.countFamilyPapersStmt,
-		countMatchesStmt:          q.countMatchesStmt,
-		countPapersStmt:           q.countPapersStmt,
-		countStaleAuthorsStmt:     q.countStaleAuthorsStmt,
-		fTSAveragesStmt:           q.fTSAveragesStmt,
-		familyNamesStmt:           q.familyNamesStmt,
-		fillPaperStmt:             q.fillPaperStmt,
-		findPapersByDOIStmt:       q.findPapersByDOIStmt,
-		findPapersByTitleKeyStmt:  q.findPapersByTitleKeyStmt,
-		getAuthorIDByKeyStmt:      q.getAuthorIDByKeyStmt,
-		getPaperStmt:              q.getPaperStmt,
-		getPaperCandidateStmt:     q.getPaperCandidateStmt,
-		getSourceBySHAStmt:        q.getSourceBySHAStmt,
-		indexPaperStmt:            q.indexPaperStmt,
-		indexPapersAfterStmt:      q.indexPapersAfterStmt,
-		insertAuthorStmt:          q.insertAuthorStmt,
-		insertAuthorshipStmt:      q.insertAuthorshipStmt,
-		insertPaperStmt:           q.insertPaperStmt,
-		insertPaperSourceStmt:     q.insertPaperSourceStmt,
-		insertSourceStmt:          q.insertSourceStmt,
-		listAuthorsStmt:           q.listAuthorsStmt,
-		listAuthorsOfPapersStmt:   q.listAuthorsOfPapersStmt,
-		listCoauthorsStmt:         q.listCoauthorsStmt,
-		listMatchingByYearStmt:    q.listMatchingByYearStmt,
-		listPaperAuthorsStmt:      q.listPaperAuthorsStmt,
-		listPaperSourcesStmt:      q.listPaperSourcesStmt,
-		listPapersStmt:            q.listPapersStmt,
-		listPapersOfAuthorStmt:    q.listPapersOfAuthorStmt,
-		listSourceRecordsStmt:     q.listSourceRecordsStmt,
-		matchDetailStmt:           q.matchDetailStmt,
-		matchSnippetStmt:          q.matchSnippetStmt,
-		matchSnippetsBetweenStmt:  q.matchSnippetsBetweenStmt,
-		maxPaperIDStmt:            q.maxPaperIDStmt,
-		nthNewestMatchStmt:        q.nthNewestMatchStmt,
-		paperFamilyKeysStmt:       q.paperFamilyKeysStmt,
-		paperIDsByCitationKeyStmt: q.paperIDsByCitationKeyStmt,
-		paperIDsByDOIStmt:         q.paperIDsByDOIStmt,
-		papersPerFormatStmt:       q.papersPerFormatStmt,
-		rebuildFTSIndexStmt:       q.rebuildFTSIndexStmt,
-		repairAuthorsStmt:         q.repairAuthorsStmt,
-		searchCandidatesStmt:      q.searchCandidatesStmt,
-		searchPapersStmt:          q.searchPapersStmt,
-		searchPapersByYearStmt:    q.searchPapersByYearStmt,
-		searchPapersNewestStmt:    q.searchPapersNewestStmt,
-		setSourceOwnerStmt:        q.setSourceOwnerStmt,
-		setSourceRecordsStmt:      q.setSourceRecordsStmt,
-		staleAuthorsStmt:          q.staleAuthorsStmt,
-		unindexPaperStmt:          q.unindexPaperStmt,
+		db:                           tx,
+		tx:                           tx,
+		catalogCountsStmt:            q.catalogCountsStmt,
+		checkFTSIndexStmt:            q.checkFTSIndexStmt,
+		countAuthorsStmt:             q.countAuthorsStmt,
+		countFamilyPapersStmt:        q.countFamilyPapersStmt,
+		countMatchesStmt:             q.countMatchesStmt,
+		countPapersStmt:              q.countPapersStmt,
+		countStaleAuthorsStmt:        q.countStaleAuthorsStmt,
+		fTSAveragesStmt:              q.fTSAveragesStmt,
+		familyNamesStmt:              q.familyNamesStmt,
+		fillPaperStmt:                q.fillPaperStmt,
+		findPapersByDOIStmt:          q.findPapersByDOIStmt,
+		findPapersByTitleKeyStmt:     q.findPapersByTitleKeyStmt,
+		getAuthorIDByKeyStmt:         q.getAuthorIDByKeyStmt,
+		getPaperStmt:                 q.getPaperStmt,
+		getPaperCandidateStmt:        q.getPaperCandidateStmt,
+		getSourceBySHAStmt:           q.getSourceBySHAStmt,
+		indexPaperStmt:               q.indexPaperStmt,
+		indexPapersAfterStmt:         q.indexPapersAfterStmt,
+		insertAuthorStmt:             q.insertAuthorStmt,
+		insertAuthorshipStmt:         q.insertAuthorshipStmt,
+		insertPaperStmt:              q.insertPaperStmt,
+		insertPaperSourceStmt:        q.insertPaperSourceStmt,
+		insertSourceStmt:             q.insertSourceStmt,
+		listAuthorsStmt:              q.listAuthorsStmt,
+		listAuthorsOfPapersStmt:      q.listAuthorsOfPapersStmt,
+		listCoauthorsStmt:            q.listCoauthorsStmt,
+		listMatchingByYearStmt:       q.listMatchingByYearStmt,
+		listPaperAuthorsStmt:         q.listPaperAuthorsStmt,
+		listPaperSourcesStmt:         q.listPaperSourcesStmt,
+		listPapersStmt:               q.listPapersStmt,
+		listPapersOfAuthorStmt:       q.listPapersOfAuthorStmt,
+		listSourceRecordsStmt:        q.listSourceRecordsStmt,
+		matchDetailStmt:              q.matchDetailStmt,
+		matchSnippetStmt:             q.matchSnippetStmt,
+		matchSnippetsBetweenStmt:     q.matchSnippetsBetweenStmt,
+		maxPaperIDStmt:               q.maxPaperIDStmt,
+		nthNewestMatchStmt:           q.nthNewestMatchStmt,
+		paperFamilyKeysStmt:          q.paperFamilyKeysStmt,
+		paperIDsByCitationKeyStmt:    q.paperIDsByCitationKeyStmt,
+		paperIDsByDOIStmt:            q.paperIDsByDOIStmt,
+		papersPerFormatStmt:          q.papersPerFormatStmt,
+		rebuildFTSIndexStmt:          q.rebuildFTSIndexStmt,
+		repairAuthorsStmt:            q.repairAuthorsStmt,
+		searchCandidatesStmt:         q.searchCandidatesStmt,
+		searchPapersStmt:             q.searchPapersStmt,
+		searchPapersByYearStmt:       q.searchPapersByYearStmt,
+		searchPapersNewestStmt:       q.searchPapersNewestStmt,
+		searchPapersNewestByYearStmt: q.searchPapersNewestByYearStmt,
+		setSourceOwnerStmt:           q.setSourceOwnerStmt,
+		setSourceRecordsStmt:         q.setSourceRecordsStmt,
+		staleAuthorsStmt:             q.staleAuthorsStmt,
+		unindexPaperStmt:             q.unindexPaperStmt,
 	}
 }

@@ -819,9 +819,10 @@ type SearchPapersRow struct {
 //
 // The typed comparison comes first so that sqlc types the parameter from
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
-// "end filters" is the same in SearchPapers, SearchCandidates,
-// SearchPapersByYear, ListMatchingByYear, ListPapersOfAuthor and
-// ListPapers; TestFilterBlocksAgree (internal/store) keeps it so.
+// "end filters" is the same in every query of this file that filters
+// (SearchPapers, SearchCandidates, SearchPapersByYear,
+// SearchPapersNewestByYear, ListMatchingByYear, ListPapersOfAuthor and
+// ListPapers); TestFilterBlocksAgree (internal/store) keeps it so.
 //   - year_from, year_to: inclusive bounds on papers.year.
 //   - venue: a phrase, folded by importer.Fold, that must start at a word of
 //     the folded venue. catalog_fold is importer.Fold registered with the
@@ -1069,6 +1070,99 @@ func (q *Queries) SearchPapersNewest(ctx context.Context, arg SearchPapersNewest
 			&i.Doi,
 			&i.Snippet,
 			&i.Score,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchPapersNewestByYear = `-- name: SearchPapersNewestByYear :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH ?1
+    -- filters:
+    AND (p.year >= ?2 OR ?2 IS NULL)
+    AND (p.year <= ?3 OR ?3 IS NULL)
+    AND (CAST(?4 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?4) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?5
+                    AND (a.name_key LIKE ?5 || '|' || ?6 || '%'
+                         OR ?6 IS NULL))
+         OR ?5 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?7
+                    AND (a.name_key LIKE ?7 || '|' || ?8 || '%'
+                         OR ?8 IS NULL))
+         OR ?7 IS NULL)
+    -- end filters
+ORDER BY p.year DESC, p.id DESC
+LIMIT ?10 OFFSET ?9
+`
+
+type SearchPapersNewestByYearParams struct {
+	Match        string
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Offset       int64
+	Limit        int64
+}
+
+type SearchPapersNewestByYearRow struct {
+	ID    int64
+	Year  sql.NullInt64
+	Title string
+	Venue sql.NullString
+	Doi   sql.NullString
+}
+
+// ListMatchingByYear's order, for stopwords few papers have: every match
+// is read and sorted, which costs less than asking FTS5 about paper after
+// paper that does not match.
+func (q *Queries) SearchPapersNewestByYear(ctx context.Context, arg SearchPapersNewestByYearParams) ([]SearchPapersNewestByYearRow, error) {
+	rows, err := q.query(ctx, q.searchPapersNewestByYearStmt, searchPapersNewestByYear,
+		arg.Match,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.Offset,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SearchPapersNewestByYearRow
+	for rows.Next() {
+		var i SearchPapersNewestByYearRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
 		); err != nil {
 			return nil, err
 		}

@@ -233,14 +233,31 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
 		}
-	case opt.Sort == ByYear && opt.NewestFirst && s.mostMatch(ctx, text, opt.Filters):
-		rows, err := s.Q.ListMatchingByYear(ctx, dbgen.ListMatchingByYearParams{
-			Match:    match,
-			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
-			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
-			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
-			Limit: limit, Offset: offset,
-		})
+	case opt.Sort == ByYear && opt.NewestFirst:
+		// Unranked, like a listing: by year, then most recently added.
+		var rows []dbgen.ListMatchingByYearRow
+		var err error
+		if s.mostMatch(ctx, text, opt.Filters) {
+			rows, err = s.Q.ListMatchingByYear(ctx, dbgen.ListMatchingByYearParams{
+				Match:    match,
+				YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+				AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+				FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+				Limit: limit, Offset: offset,
+			})
+		} else {
+			var all []dbgen.SearchPapersNewestByYearRow
+			all, err = s.Q.SearchPapersNewestByYear(ctx, dbgen.SearchPapersNewestByYearParams{
+				Match:    match,
+				YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+				AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+				FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+				Limit: limit, Offset: offset,
+			})
+			for _, r := range all {
+				rows = append(rows, dbgen.ListMatchingByYearRow(r))
+			}
+		}
 		if err != nil {
 			return nil, false, searchError(err)
 		}
