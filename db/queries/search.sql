@@ -163,13 +163,15 @@ ORDER BY s.paper_id, s.position;
 -- by the filter, that FTS5 can test in its doclists.
 SELECT DISTINCT family FROM authors WHERE family_key = sqlc.arg(family_key) LIMIT sqlc.arg(limit);
 
--- name: CountFamilyPapers :one
--- How many authorships the authors of a family name have, counting no
--- further than upto: Search lists a rare author's papers through
--- authorship, a common one's by year.
+-- name: CountAuthorPapers :one
+-- How many authorships the authors an author filter selects have (family
+-- key, and a prefix of the folded given name unless given is NULL),
+-- counting no further than upto: Search lists a rare author's papers
+-- through authorship, a common one's by year.
 SELECT count(*) FROM (
     SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-    WHERE a.family_key = sqlc.arg(family_key)
+    WHERE a.family_key = sqlc.arg(family)
+      AND (a.name_key LIKE sqlc.arg(family) || '|' || sqlc.narg(given) || '%' OR sqlc.narg(given) IS NULL)
     LIMIT sqlc.arg(upto)
 );
 

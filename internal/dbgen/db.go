@@ -30,11 +30,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.checkFTSIndexStmt, err = db.PrepareContext(ctx, checkFTSIndex); err != nil {
 		return nil, fmt.Errorf("error preparing query CheckFTSIndex: %w", err)
 	}
+	if q.countAuthorPapersStmt, err = db.PrepareContext(ctx, countAuthorPapers); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAuthorPapers: %w", err)
+	}
 	if q.countAuthorsStmt, err = db.PrepareContext(ctx, countAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuthors: %w", err)
-	}
-	if q.countFamilyPapersStmt, err = db.PrepareContext(ctx, countFamilyPapers); err != nil {
-		return nil, fmt.Errorf("error preparing query CountFamilyPapers: %w", err)
 	}
 	if q.countMatchesStmt, err = db.PrepareContext(ctx, countMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query CountMatches: %w", err)
@@ -195,14 +195,14 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing checkFTSIndexStmt: %w", cerr)
 		}
 	}
+	if q.countAuthorPapersStmt != nil {
+		if cerr := q.countAuthorPapersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAuthorPapersStmt: %w", cerr)
+		}
+	}
 	if q.countAuthorsStmt != nil {
 		if cerr := q.countAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuthorsStmt: %w", cerr)
-		}
-	}
-	if q.countFamilyPapersStmt != nil {
-		if cerr := q.countFamilyPapersStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing countFamilyPapersStmt: %w", cerr)
 		}
 	}
 	if q.countMatchesStmt != nil {
@@ -486,8 +486,8 @@ type Queries struct {
 	tx                           *sql.Tx
 	catalogCountsStmt            *sql.Stmt
 	checkFTSIndexStmt            *sql.Stmt
+	countAuthorPapersStmt        *sql.Stmt
 	countAuthorsStmt             *sql.Stmt
-	countFamilyPapersStmt        *sql.Stmt
 	countMatchesStmt             *sql.Stmt
 	countPapersStmt              *sql.Stmt
 	countStaleAuthorsStmt        *sql.Stmt
@@ -544,8 +544,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		tx:                           tx,
 		catalogCountsStmt:            q.catalogCountsStmt,
 		checkFTSIndexStmt:            q.checkFTSIndexStmt,
+		countAuthorPapersStmt:        q.countAuthorPapersStmt,
 		countAuthorsStmt:             q.countAuthorsStmt,
-		countFamilyPapersStmt:        q.countFamilyPapersStmt,
 		countMatchesStmt:             q.countMatchesStmt,
 		countPapersStmt:              q.countPapersStmt,
 		countStaleAuthorsStmt:        q.countStaleAuthorsStmt,

@@ -11,35 +11,38 @@ import (
 	"strings"
 )
 
+const countAuthorPapers = `-- name: CountAuthorPapers :one
+SELECT count(*) FROM (
+    SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+    WHERE a.family_key = ?1
+      AND (a.name_key LIKE ?1 || '|' || ?2 || '%' OR ?2 IS NULL)
+    LIMIT ?3
+)
+`
+
+type CountAuthorPapersParams struct {
+	Family string
+	Given  sql.NullString
+	Upto   int64
+}
+
+// How many authorships the authors an author filter selects have (family
+// key, and a prefix of the folded given name unless given is NULL),
+// counting no further than upto: Search lists a rare author's papers
+// through authorship, a common one's by year.
+func (q *Queries) CountAuthorPapers(ctx context.Context, arg CountAuthorPapersParams) (int64, error) {
+	row := q.queryRow(ctx, q.countAuthorPapersStmt, countAuthorPapers, arg.Family, arg.Given, arg.Upto)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const countAuthors = `-- name: CountAuthors :one
 SELECT count(*) FROM authors
 `
 
 func (q *Queries) CountAuthors(ctx context.Context) (int64, error) {
 	row := q.queryRow(ctx, q.countAuthorsStmt, countAuthors)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
-const countFamilyPapers = `-- name: CountFamilyPapers :one
-SELECT count(*) FROM (
-    SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-    WHERE a.family_key = ?1
-    LIMIT ?2
-)
-`
-
-type CountFamilyPapersParams struct {
-	FamilyKey string
-	Upto      int64
-}
-
-// How many authorships the authors of a family name have, counting no
-// further than upto: Search lists a rare author's papers through
-// authorship, a common one's by year.
-func (q *Queries) CountFamilyPapers(ctx context.Context, arg CountFamilyPapersParams) (int64, error) {
-	row := q.queryRow(ctx, q.countFamilyPapersStmt, countFamilyPapers, arg.FamilyKey, arg.Upto)
 	var count int64
 	err := row.Scan(&count)
 	return count, err

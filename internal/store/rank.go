@@ -142,20 +142,10 @@ func (s *Store) rankNewest(ctx context.Context, match string, phrases []ftsquery
 	if err != nil || len(rows) == 0 {
 		return nil, searchError(err)
 	}
-	idf := make([]float64, len(phrases))
-	for i, p := range phrases {
-		d := docs.docs[i]
-		if docs.few[i] {
-			n, err := s.Q.CountMatches(ctx, p.String(ftsColumns))
-			if err != nil {
-				return nil, searchError(err)
-			}
-			d = float64(n)
-		}
-		idf[i] = ftsquery.IDF(float64(docs.nrow), d)
+	sc, err := s.scorer(ctx, phrases, docs)
+	if err != nil {
+		return nil, err
 	}
-
-	sc := ftsquery.NewScorer(phrases, ftsWeights, idf, docs.avgLen)
 	hits := make([]Hit, len(rows))
 	for i, r := range rows {
 		hits[i] = Hit{
@@ -171,6 +161,75 @@ func (s *Store) rankNewest(ctx context.Context, match string, phrases []ftsquery
 		return nil, nil
 	}
 	return hits[offset:min(offset+limit, int64(len(hits)))], nil
+}
+
+// maxByYear is how many matches rankByYear ranks at most.
+const maxByYear = 2000
+
+// rankByYear ranks a filtered search sorted by year: every match that
+// passes the filters, newest year first, then by bm25 computed here. It
+// reads the candidates as rankNewest does (with the author condition), and
+// gives up (ok false) when more than maxByYear pass, leaving the search to
+// FTS5, which then scores every match of the text, filtered or not.
+func (s *Store) rankByYear(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, f filterArgs, offset, limit int64) (hits []Hit, ok bool, err error) {
+	if cond != "" {
+		match = "(" + match + ") AND " + cond
+	}
+	rows, err := s.Q.SearchCandidates(ctx, dbgen.SearchCandidatesParams{
+		Match:    match,
+		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+		Limit: maxByYear + 1,
+	})
+	if err != nil || len(rows) > maxByYear {
+		return nil, false, searchError(err)
+	}
+	if len(rows) == 0 {
+		return nil, true, nil
+	}
+	docs, err := s.phraseDocs(ctx, phrases, int64(max(s.RankWindow, 1)))
+	if err != nil {
+		return nil, false, err
+	}
+	sc, err := s.scorer(ctx, phrases, docs)
+	if err != nil {
+		return nil, false, err
+	}
+	hits = make([]Hit, len(rows))
+	for i, r := range rows {
+		hits[i] = Hit{
+			ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String,
+			Score: sc.Score(r.Title, r.Abstract.String, r.Authors),
+		}
+	}
+	// Newest year first, papers without one last; then by score, ties in
+	// rowid order.
+	slices.SortFunc(hits, func(a, b Hit) int {
+		return cmp.Or(-cmp.Compare(a.Year, b.Year), cmp.Compare(a.Score, b.Score), cmp.Compare(a.ID, b.ID))
+	})
+	if offset >= int64(len(hits)) {
+		return nil, true, nil
+	}
+	return hits[offset:min(offset+limit, int64(len(hits)))], true, nil
+}
+
+// scorer is a Scorer for the phrases, with their document counts: docs'
+// estimates, and exact counts for the phrases with few matches.
+func (s *Store) scorer(ctx context.Context, phrases []ftsquery.Phrase, docs docCounts) (*ftsquery.Scorer, error) {
+	idf := make([]float64, len(phrases))
+	for i, p := range phrases {
+		d := docs.docs[i]
+		if docs.few[i] {
+			n, err := s.Q.CountMatches(ctx, p.String(ftsColumns))
+			if err != nil {
+				return nil, searchError(err)
+			}
+			d = float64(n)
+		}
+		idf[i] = ftsquery.IDF(float64(docs.nrow), d)
+	}
+	return ftsquery.NewScorer(phrases, ftsWeights, idf, docs.avgLen), nil
 }
 
 // maxFamilyNames bounds the spellings authorCondition writes out.

@@ -348,3 +348,57 @@ func TestListPapersOfAuthor(t *testing.T) {
 		}
 	}
 }
+
+// TestRankByYearAgreesWithFTS5: a filtered search sorted by year, ranked
+// by catalog (rankByYear) when few papers pass, must give FTS5's page:
+// newest year first, then by bm25 (RankWindow 0 leaves it to FTS5).
+func TestRankByYearAgreesWithFTS5(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	ctx := context.Background()
+	chan_, err := ParseNameFilter("Chan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	knuth, err := ParseNameFilter("Knuth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		text string
+		f    Filters
+	}{
+		{"author", "language models", Filters{Author: &chan_}},
+		{"first author", "the", Filters{FirstAuthor: &knuth}},
+		{"years", "learning", Filters{YearFrom: 1970, YearTo: 2019}},
+		{"venue", "translation", Filters{Venue: "translating"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			match := ftsquery.Plain(tt.text)
+			opt := SearchOptions{Filters: tt.f, Sort: ByYear, Limit: 6, Offset: 1, MarkOpen: "[", MarkClose: "]"}
+			s.RankWindow = DefaultRankWindow
+			got, err := s.Search(ctx, match, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.RankWindow = 0
+			want, err := s.Search(ctx, match, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) < 2 {
+				t.Fatalf("%d hits: not a test", len(want))
+			}
+			if len(got) != len(want) {
+				t.Fatalf("got %d hits, want %d", len(got), len(want))
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				if g.ID != w.ID || g.Year != w.Year || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet {
+					t.Errorf("hit %d: got %d (%d) %.12f %q, want %d (%d) %.12f %q", i, g.ID, g.Year, g.Score, g.Snippet, w.ID, w.Year, w.Score, w.Snippet)
+				}
+			}
+		})
+	}
+}

@@ -265,6 +265,12 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
 		}
 	case opt.Sort == ByYear:
+		if phrases, ok := queryPhrases(text, opt.Filters); ok && s.RankWindow > 0 && f != (filterArgs{}) {
+			hits, ok, err := s.rankByYear(ctx, match, cond, phrases, f, offset, limit)
+			if ok || err != nil {
+				return hits, false, err
+			}
+		}
 		rows, err := s.Q.SearchPapersByYear(ctx, dbgen.SearchPapersByYearParams{
 			Match:    match,
 			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
@@ -367,15 +373,15 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 // (ListPapersOfAuthor) beats walking every paper in year order until a
 // page of them turns up (ListPapers), which a common name does at once.
 func (s *Store) fewPapersOfAuthor(ctx context.Context, f filterArgs) bool {
-	family := f.authorFamily
+	family, given := f.authorFamily, f.authorGiven
 	if !family.Valid {
-		family = f.firstFamily
+		family, given = f.firstFamily, f.firstGiven
 	}
 	if !family.Valid {
 		return false
 	}
 	const few = 2000
-	n, err := s.Q.CountFamilyPapers(ctx, dbgen.CountFamilyPapersParams{FamilyKey: family.String, Upto: few + 1})
+	n, err := s.Q.CountAuthorPapers(ctx, dbgen.CountAuthorPapersParams{Family: family.String, Given: given, Upto: few + 1})
 	return err == nil && n <= few
 }
 
