@@ -81,16 +81,6 @@ SELECT CAST(coalesce(max(id), 0) AS INTEGER) AS max_id FROM papers;
 INSERT INTO papers_fts (rowid, title, abstract, authors)
 SELECT id, title, abstract, authors FROM papers WHERE id > ?;
 
--- name: SetFTSAutomerge :exec
--- FTS5's automerge setting, stored in papers_fts_config (4 is FTS5's
--- default). https://www.sqlite.org/fts5.html#the_automerge_configuration_option
-INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', CAST(sqlc.arg(level) AS INTEGER));
-
--- name: OptimizeFTS :exec
--- Merges the whole index into one segment.
--- https://www.sqlite.org/fts5.html#the_optimize_command
-INSERT INTO papers_fts (papers_fts) VALUES ('optimize');
-
 -- name: IndexPaper :exec
 INSERT INTO papers_fts (rowid, title, abstract, authors)
 SELECT id, title, abstract, authors FROM papers WHERE id = ?;

@@ -135,9 +135,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.nthNewestMatchStmt, err = db.PrepareContext(ctx, nthNewestMatch); err != nil {
 		return nil, fmt.Errorf("error preparing query NthNewestMatch: %w", err)
 	}
-	if q.optimizeFTSStmt, err = db.PrepareContext(ctx, optimizeFTS); err != nil {
-		return nil, fmt.Errorf("error preparing query OptimizeFTS: %w", err)
-	}
 	if q.paperFamilyKeysStmt, err = db.PrepareContext(ctx, paperFamilyKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query PaperFamilyKeys: %w", err)
 	}
@@ -170,9 +167,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.searchPapersNewestByYearStmt, err = db.PrepareContext(ctx, searchPapersNewestByYear); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapersNewestByYear: %w", err)
-	}
-	if q.setFTSAutomergeStmt, err = db.PrepareContext(ctx, setFTSAutomerge); err != nil {
-		return nil, fmt.Errorf("error preparing query SetFTSAutomerge: %w", err)
 	}
 	if q.setSourceOwnerStmt, err = db.PrepareContext(ctx, setSourceOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSourceOwner: %w", err)
@@ -376,11 +370,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing nthNewestMatchStmt: %w", cerr)
 		}
 	}
-	if q.optimizeFTSStmt != nil {
-		if cerr := q.optimizeFTSStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing optimizeFTSStmt: %w", cerr)
-		}
-	}
 	if q.paperFamilyKeysStmt != nil {
 		if cerr := q.paperFamilyKeysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paperFamilyKeysStmt: %w", cerr)
@@ -434,11 +423,6 @@ func (q *Queries) Close() error {
 	if q.searchPapersNewestByYearStmt != nil {
 		if cerr := q.searchPapersNewestByYearStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchPapersNewestByYearStmt: %w", cerr)
-		}
-	}
-	if q.setFTSAutomergeStmt != nil {
-		if cerr := q.setFTSAutomergeStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing setFTSAutomergeStmt: %w", cerr)
 		}
 	}
 	if q.setSourceOwnerStmt != nil {
@@ -537,7 +521,6 @@ type Queries struct {
 	matchSnippetsBetweenStmt     *sql.Stmt
 	maxPaperIDStmt               *sql.Stmt
 	nthNewestMatchStmt           *sql.Stmt
-	optimizeFTSStmt              *sql.Stmt
 	paperFamilyKeysStmt          *sql.Stmt
 	paperIDsByCitationKeyStmt    *sql.Stmt
 	paperIDsByDOIStmt            *sql.Stmt
@@ -549,7 +532,6 @@ type Queries struct {
 	searchPapersByYearStmt       *sql.Stmt
 	searchPapersNewestStmt       *sql.Stmt
 	searchPapersNewestByYearStmt *sql.Stmt
-	setFTSAutomergeStmt          *sql.Stmt
 	setSourceOwnerStmt           *sql.Stmt
 	setSourceRecordsStmt         *sql.Stmt
 	staleAuthorsStmt             *sql.Stmt
@@ -597,7 +579,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		matchSnippetsBetweenStmt:     q.matchSnippetsBetweenStmt,
 		maxPaperIDStmt:               q.maxPaperIDStmt,
 		nthNewestMatchStmt:           q.nthNewestMatchStmt,
-		optimizeFTSStmt:              q.optimizeFTSStmt,
 		paperFamilyKeysStmt:          q.paperFamilyKeysStmt,
 		paperIDsByCitationKeyStmt:    q.paperIDsByCitationKeyStmt,
 		paperIDsByDOIStmt:            q.paperIDsByDOIStmt,
@@ -609,7 +590,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		searchPapersByYearStmt:       q.searchPapersByYearStmt,
 		searchPapersNewestStmt:       q.searchPapersNewestStmt,
 		searchPapersNewestByYearStmt: q.searchPapersNewestByYearStmt,
-		setFTSAutomergeStmt:          q.setFTSAutomergeStmt,
 		setSourceOwnerStmt:           q.setSourceOwnerStmt,
 		setSourceRecordsStmt:         q.setSourceRecordsStmt,
 		staleAuthorsStmt:             q.staleAuthorsStmt,

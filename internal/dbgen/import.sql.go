@@ -496,17 +496,6 @@ func (q *Queries) MaxPaperID(ctx context.Context) (int64, error) {
 	return max_id, err
 }
 
-const optimizeFTS = `-- name: OptimizeFTS :exec
-INSERT INTO papers_fts (papers_fts) VALUES ('optimize')
-`
-
-// Merges the whole index into one segment.
-// https://www.sqlite.org/fts5.html#the_optimize_command
-func (q *Queries) OptimizeFTS(ctx context.Context) error {
-	_, err := q.exec(ctx, q.optimizeFTSStmt, optimizeFTS)
-	return err
-}
-
 const paperFamilyKeys = `-- name: PaperFamilyKeys :many
 SELECT a.family_key
 FROM authorship s JOIN authors a ON a.id = s.author_id
@@ -535,17 +524,6 @@ func (q *Queries) PaperFamilyKeys(ctx context.Context, paperID int64) ([]string,
 		return nil, err
 	}
 	return items, nil
-}
-
-const setFTSAutomerge = `-- name: SetFTSAutomerge :exec
-INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', CAST(?1 AS INTEGER))
-`
-
-// FTS5's automerge setting, stored in papers_fts_config (4 is FTS5's
-// default). https://www.sqlite.org/fts5.html#the_automerge_configuration_option
-func (q *Queries) SetFTSAutomerge(ctx context.Context, level int64) error {
-	_, err := q.exec(ctx, q.setFTSAutomergeStmt, setFTSAutomerge, level)
-	return err
 }
 
 const setSourceOwner = `-- name: SetSourceOwner :exec

@@ -156,10 +156,6 @@ var (
 	poolPragmas   = []string{"PRAGMA " + pragmaForeignKeys, "PRAGMA " + pragmaTempStore, "PRAGMA " + pragmaMmapSize}
 )
 
-// ftsAutomerge is FTS5's default automerge, which an import into an empty
-// catalog turns off while it builds the index and then restores.
-const ftsAutomerge = 4
-
 // bulkTriggers are the FTS triggers an import sets aside. The delete and
 // replace triggers stay: an import never deletes.
 var bulkTriggers = []string{"papers_fts_insert", "papers_fts_update"}
@@ -195,27 +191,9 @@ func (im *Import) setAsideSchema(ctx context.Context, names []string) error {
 
 // Commit indexes what the import added or changed, restores the triggers
 // and makes the import durable.
-//
-// Into an empty catalog, the index is built with FTS5's automerge off and
-// merged into one segment at the end: FTS5 then merges only when 16
-// segments of a size pile up (crisismerge) and once at the end, instead
-// of every 4, and searches read one segment per term instead of about ten
-// (about 10% faster, measured on the corpora).
 func (im *Import) Commit(ctx context.Context) error {
 	defer im.release()
-	bulk := im.seen != nil
-	var err error
-	if bulk {
-		err = im.q.SetFTSAutomerge(ctx, 0)
-	}
-	if err == nil {
-		err = im.q.IndexPapersAfter(ctx, im.maxID)
-	}
-	if err == nil && bulk {
-		if err = im.q.OptimizeFTS(ctx); err == nil {
-			err = im.q.SetFTSAutomerge(ctx, ftsAutomerge)
-		}
-	}
+	err := im.q.IndexPapersAfter(ctx, im.maxID)
 	for id := range im.reindex {
 		if err == nil {
 			err = im.q.IndexPaper(ctx, id)

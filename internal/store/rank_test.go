@@ -402,25 +402,3 @@ func TestRankByYearAgreesWithFTS5(t *testing.T) {
 		})
 	}
 }
-
-// TestBulkImportOptimizesIndex: an import into an empty catalog leaves the
-// full-text index in one segment, with FTS5's automerge back at its
-// default; a later import adds segments as usual.
-func TestBulkImportOptimizesIndex(t *testing.T) {
-	s, _ := openTemp(t)
-	importFiles(t, s, rankFixtures[:3]...)
-	segments := func() int { return count(t, s.DB, "SELECT count(DISTINCT segid) FROM papers_fts_idx") }
-	if n := segments(); n != 1 {
-		t.Errorf("after an import into an empty catalog: %d segments, want 1", n)
-	}
-	if n := count(t, s.DB, "SELECT v FROM papers_fts_config WHERE k = 'automerge'"); n != ftsAutomerge {
-		t.Errorf("automerge after the import: %d, want %d", n, ftsAutomerge)
-	}
-	importFiles(t, s, rankFixtures[3:]...)
-	if n := segments(); n < 2 {
-		t.Errorf("after a second import: %d segments, want more than 1", n)
-	}
-	if n := count(t, s.DB, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'learning'"); n == 0 {
-		t.Error("the index finds nothing")
-	}
-}
