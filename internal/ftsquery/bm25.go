@@ -110,18 +110,29 @@ func ParseSimple(expr string) (phrases []Phrase, ok bool) {
 }
 
 // knownRune reports whether FTS5's tokenizer and this package are sure to
-// agree on r: ASCII, Latin and its diacritics (below U+0370), and the
-// main CJK, kana and Hangul blocks, all classified the same way since
-// Unicode 6 (unicode61's tables) and Go's. A query with any other
-// character is ranked by FTS5 itself.
+// read r alike (TestKnownRunesAgreeWithFTS5 checks every one against the
+// engine): ASCII; Latin letters with their diacritics below U+0370, but
+// for a dozen FTS5 folds otherwise (µ, long s, letters with two marks) and
+// the combining marks, some of which FTS5 reads as separators; and the
+// main CJK, kana and Hangul blocks, which neither folds. A query with any
+// other character is ranked by FTS5 itself.
 func knownRune(r rune) bool {
 	switch {
-	case r < 0x370:
+	case r < 0x80:
 		return true
+	case r < 0x370:
+		return !unicode.Is(unicode.Mn, r) && !foldsOtherwise[r]
 	case r >= 0x4e00 && r <= 0x9fcc, r >= 0x3041 && r <= 0x3096, r >= 0x30a1 && r <= 0x30fa, r >= 0xac00 && r <= 0xd7a3:
 		return true
 	}
 	return false
+}
+
+// foldsOtherwise are the Latin letters FTS5's remove_diacritics folds
+// differently from a canonical decomposition.
+var foldsOtherwise = map[rune]bool{
+	0xb5: true, 0x17f: true, 0x1e0: true, 0x1e1: true, 0x1e2: true, 0x1e3: true,
+	0x1ee: true, 0x1ef: true, 0x1fc: true, 0x1fd: true, 0x1fe: true, 0x1ff: true,
 }
 
 // isBareword is FTS5's bareword byte: A-Z a-z 0-9 _, 0x1a, or any byte of
@@ -132,8 +143,11 @@ func isBareword(c byte) bool {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// Fold lower-cases a token and strips its diacritics, as the catalog's
-// tokenizer (unicode61 remove_diacritics 2) does for the index.
+// Fold lower-cases a token and strips the diacritics of its Latin letters,
+// as the catalog's tokenizer (unicode61 remove_diacritics 2) does for the
+// index. Other scripts are only lower-cased: a canonical decomposition
+// would split Hangul syllables and kana with voicing marks, which FTS5
+// keeps whole.
 func Fold(tok string) string {
 	ascii := true
 	for i := 0; i < len(tok); i++ {
@@ -146,11 +160,16 @@ func Fold(tok string) string {
 		return strings.ToLower(tok)
 	}
 	var b strings.Builder
-	for _, r := range norm.NFD.String(tok) {
-		if unicode.Is(unicode.Mn, r) {
+	for _, r := range tok {
+		if r < utf8.RuneSelf || r >= 0x370 {
+			b.WriteRune(unicode.ToLower(r))
 			continue
 		}
-		b.WriteRune(unicode.ToLower(r))
+		for _, d := range norm.NFD.String(string(r)) {
+			if !unicode.Is(unicode.Mn, d) {
+				b.WriteRune(unicode.ToLower(d))
+			}
+		}
 	}
 	return b.String()
 }

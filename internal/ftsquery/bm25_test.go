@@ -335,3 +335,66 @@ func BenchmarkScorer(b *testing.B) {
 		}
 	}
 }
+
+// TestKnownRunesAgreeWithFTS5: for every character ParseSimple accepts,
+// Tokens and Fold read "a<c>a" as the engine's tokenizer does.
+func TestKnownRunesAgreeWithFTS5(t *testing.T) {
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "runes.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE VIRTUAL TABLE t USING fts5(x, tokenize="unicode61 remove_diacritics 2");
+		CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for r := rune(0x80); r <= 0xd7a3; r++ {
+		if !knownRune(r) {
+			continue
+		}
+		checked++
+		if _, err := tx.Exec("INSERT INTO t (rowid, x) VALUES (?, ?)", r, "a"+string(r)+"a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	engine := map[rune][]string{}
+	rows, err := db.Query("SELECT doc, term FROM v ORDER BY doc, offset")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var r rune
+		var term string
+		if err := rows.Scan(&r, &term); err != nil {
+			t.Fatal(err)
+		}
+		engine[r] = append(engine[r], term)
+	}
+	rows.Close()
+	bad := 0
+	for r := rune(0x80); r <= 0xd7a3; r++ {
+		if !knownRune(r) {
+			continue
+		}
+		var ours []string
+		for _, tok := range Tokens("a" + string(r) + "a") {
+			ours = append(ours, Fold(tok))
+		}
+		if !reflect.DeepEqual(ours, engine[r]) {
+			if bad++; bad <= 10 {
+				t.Errorf("U+%04X %q: ours %q, FTS5 %q", r, string(r), ours, engine[r])
+			}
+		}
+	}
+	if checked < 20000 {
+		t.Errorf("checked %d characters: not a test", checked)
+	}
+}

@@ -190,10 +190,12 @@ func (s *Store) Select(ctx context.Context, match string, opt SearchOptions) ([]
 	return ids, nil
 }
 
-// rank runs the query that picks and orders the hits: one of three, because
-// sqlc compiles static statements and the ORDER BY and the presence of
-// MATCH change the statement itself. The filters are parameters of each.
-// near reports hits ranked from a window of few matches (see snippets).
+// rank picks and orders the hits. sqlc compiles static statements, so each
+// order (relevance, year, newest) and each plan (FTS5 ranks, catalog ranks,
+// the year index is walked, authorship is read first) is a statement of
+// its own, chosen here from the query and cheap estimates; the filters are
+// parameters of each. near reports hits ranked from a window of few
+// matches (see snippets).
 func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits []Hit, near bool, err error) {
 	match := MatchExpr(text, opt.Filters)
 	f := opt.Filters.args()
