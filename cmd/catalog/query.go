@@ -217,6 +217,9 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions) {
 		fmt.Fprintf(w, "order:   newest first, then by score\n")
 	case so.NewestFirst:
 		fmt.Fprintf(w, "order:   newest first, unranked: the text is only stopwords\n")
+	case len(so.Filters.Describe()) > 0:
+		fmt.Fprintf(w, "order:   by score, best first; when more than %d papers match, the %d newest\n"+
+			"         matches that pass the filters are ranked\n", store.DefaultRankWindow, store.DefaultRankWindow)
 	default:
 		fmt.Fprintf(w, "order:   by score, best first; when more than %d papers match, the %d newest\n"+
 			"         matches are ranked\n", store.DefaultRankWindow, store.DefaultRankWindow)
