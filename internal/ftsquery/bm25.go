@@ -204,7 +204,6 @@ type Scorer struct {
 	idf     []float64
 	avgLen  float64
 	freq    []float64
-	state   []uint64
 	buf     []byte
 	terms   [][][]byte      // the phrases' terms as bytes
 	folded  map[rune]string // Fold of the non-ASCII letters seen
@@ -221,8 +220,7 @@ func NewScorer(phrases []Phrase, weights, idf []float64, avgLen float64) *Scorer
 	}
 	return &Scorer{
 		phrases: phrases, weights: weights, idf: idf, avgLen: avgLen,
-		freq: make([]float64, len(phrases)), state: make([]uint64, len(phrases)),
-		terms: terms,
+		freq: make([]float64, len(phrases)), terms: terms,
 	}
 }
 
@@ -347,63 +345,6 @@ func phraseAt(buf []byte, start int, terms [][]byte, prefix bool) bool {
 		}
 		if k < len(buf) && buf[k] != 0 {
 			return false // the token goes on: not this term
-		}
-	}
-	return true
-}
-
-// nextToken finds the first token at or after i: text[start:end], and
-// whether it is all ASCII. start == end when there is none.
-func nextToken(text string, i int) (start, end int, ascii bool) {
-	start = -1
-	ascii = true
-	for i < len(text) {
-		c := text[i]
-		size, tokenChar := 1, false
-		if c < utf8.RuneSelf {
-			tokenChar = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(text[i:])
-			tokenChar = isTokenChar(r)
-		}
-		if tokenChar {
-			if start < 0 {
-				start = i
-			}
-			if c >= utf8.RuneSelf {
-				ascii = false
-			}
-		} else if start >= 0 {
-			return start, i, ascii
-		}
-		i += size
-	}
-	if start < 0 {
-		return len(text), len(text), true
-	}
-	return start, len(text), ascii
-}
-
-// matches reports whether the token (folded already when not ascii)
-// equals term, or starts with it when prefix.
-func matches(tok, folded string, ascii bool, term string, prefix bool) bool {
-	if !ascii {
-		if prefix {
-			return strings.HasPrefix(folded, term)
-		}
-		return folded == term
-	}
-	if len(tok) < len(term) || !prefix && len(tok) != len(term) {
-		return false
-	}
-	for i := 0; i < len(term); i++ {
-		c := tok[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != term[i] {
-			return false
 		}
 	}
 	return true

@@ -233,41 +233,31 @@ func FuzzParseSimple(f *testing.F) {
 	})
 }
 
-// countTokens is Scorer.count done a token at a time, the plain way: the
-// reference the fast path is checked against.
+// countTokens is Scorer.count done the plain way, a token at a time with
+// Tokens and Fold, a phrase matching where its terms are the tokens in a
+// row: the reference the fast path is checked against.
 func (s *Scorer) countTokens(c int, w float64, text string) (tokens int) {
-	clear(s.state)
-	for i := 0; i < len(text); {
-		start, end, ascii := nextToken(text, i)
-		if start == end {
-			break
+	toks := Tokens(text)
+	for i := range toks {
+		toks[i] = Fold(toks[i])
+	}
+	for p, ph := range s.phrases {
+		if ph.Column >= 0 && ph.Column != c {
+			continue
 		}
-		i = end
-		tokens++
-		tok := text[start:end]
-		folded := ""
-		if !ascii {
-			folded = Fold(tok)
-		}
-		for p := range s.phrases {
-			ph := &s.phrases[p]
-			if ph.Column >= 0 && ph.Column != c {
-				continue
-			}
-			var m uint64
-			last := len(ph.Terms) - 1
+		last := len(ph.Terms) - 1
+	at:
+		for i := 0; i+last < len(toks); i++ {
 			for j, term := range ph.Terms {
-				if matches(tok, folded, ascii, term, ph.Prefix && j == last) {
-					m |= 1 << j
+				tok := toks[i+j]
+				if tok != term && !(j == last && ph.Prefix && strings.HasPrefix(tok, term)) {
+					continue at
 				}
 			}
-			s.state[p] = (s.state[p]<<1 | 1) & m
-			if s.state[p]>>last&1 != 0 {
-				s.freq[p] += w
-			}
+			s.freq[p] += w
 		}
 	}
-	return tokens
+	return len(toks)
 }
 
 // TestScorerPathsAgree: the fast path and the token-at-a-time path must

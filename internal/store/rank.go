@@ -131,36 +131,20 @@ func (s *Store) phraseDocs(ctx context.Context, phrases []ftsquery.Phrase, k int
 // docs (phraseDocs: counted when small, else estimated). Within that
 // estimate the scores are FTS5's: the same formula, weights and length
 // normalization, from the same tokens.
-func (s *Store) rankNewest(ctx context.Context, match string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, window, offset, limit int64) ([]Hit, error) {
-	rows, err := s.Q.SearchCandidates(ctx, dbgen.SearchCandidatesParams{
-		Match:    match,
-		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
-		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
-		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
-		Limit: window,
-	})
+func (s *Store) rankNewest(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, window, offset, limit int64) ([]Hit, error) {
+	rows, err := s.candidates(ctx, match, cond, f, window)
 	if err != nil || len(rows) == 0 {
-		return nil, searchError(err)
-	}
-	sc, err := s.scorer(ctx, phrases, docs)
-	if err != nil {
 		return nil, err
 	}
-	hits := make([]Hit, len(rows))
-	for i, r := range rows {
-		hits[i] = Hit{
-			ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String,
-			Score: sc.Score(r.Title, r.Abstract.String, r.Authors),
-		}
+	hits, err := s.score(ctx, rows, phrases, docs)
+	if err != nil {
+		return nil, err
 	}
 	// Ties in rowid order, as FTS5's ORDER BY rank leaves them.
 	slices.SortFunc(hits, func(a, b Hit) int {
 		return cmp.Or(cmp.Compare(a.Score, b.Score), cmp.Compare(a.ID, b.ID))
 	})
-	if offset >= int64(len(hits)) {
-		return nil, nil
-	}
-	return hits[offset:min(offset+limit, int64(len(hits)))], nil
+	return page(hits, offset, limit), nil
 }
 
 // maxByYear is how many matches rankByYear ranks at most.
@@ -172,18 +156,9 @@ const maxByYear = 2000
 // gives up (ok false) when more than maxByYear pass, leaving the search to
 // FTS5, which then scores every match of the text, filtered or not.
 func (s *Store) rankByYear(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, f filterArgs, offset, limit int64) (hits []Hit, ok bool, err error) {
-	if cond != "" {
-		match = "(" + match + ") AND " + cond
-	}
-	rows, err := s.Q.SearchCandidates(ctx, dbgen.SearchCandidatesParams{
-		Match:    match,
-		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
-		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
-		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
-		Limit: maxByYear + 1,
-	})
+	rows, err := s.candidates(ctx, match, cond, f, maxByYear+1)
 	if err != nil || len(rows) > maxByYear {
-		return nil, false, searchError(err)
+		return nil, false, err
 	}
 	if len(rows) == 0 {
 		return nil, true, nil
@@ -192,44 +167,77 @@ func (s *Store) rankByYear(ctx context.Context, match, cond string, phrases []ft
 	if err != nil {
 		return nil, false, err
 	}
-	sc, err := s.scorer(ctx, phrases, docs)
-	if err != nil {
+	if hits, err = s.score(ctx, rows, phrases, docs); err != nil {
 		return nil, false, err
-	}
-	hits = make([]Hit, len(rows))
-	for i, r := range rows {
-		hits[i] = Hit{
-			ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String,
-			Score: sc.Score(r.Title, r.Abstract.String, r.Authors),
-		}
 	}
 	// Newest year first, papers without one last; then by score, ties in
 	// rowid order.
 	slices.SortFunc(hits, func(a, b Hit) int {
 		return cmp.Or(-cmp.Compare(a.Year, b.Year), cmp.Compare(a.Score, b.Score), cmp.Compare(a.ID, b.ID))
 	})
-	if offset >= int64(len(hits)) {
-		return nil, true, nil
-	}
-	return hits[offset:min(offset+limit, int64(len(hits)))], true, nil
+	return page(hits, offset, limit), true, nil
 }
 
-// scorer is a Scorer for the phrases, with their document counts: docs'
-// estimates, and exact counts for the phrases with few matches.
-func (s *Store) scorer(ctx context.Context, phrases []ftsquery.Phrase, docs docCounts) (*ftsquery.Scorer, error) {
+// candidates are the at most limit newest matches that pass the filters,
+// with their text; cond, the FTS5 condition the author filters imply
+// (authorCondition), narrows the walk when it is not "".
+func (s *Store) candidates(ctx context.Context, match, cond string, f filterArgs, limit int64) ([]dbgen.SearchCandidatesRow, error) {
+	if cond != "" {
+		match = "(" + match + ") AND " + cond
+	}
+	rows, err := s.Q.SearchCandidates(ctx, dbgen.SearchCandidatesParams{
+		Match:    match,
+		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+		Limit: limit,
+	})
+	return rows, searchError(err)
+}
+
+// score makes hits of the candidates, each with its bm25 for the phrases,
+// whose document counts are docs (the few ones counted now).
+func (s *Store) score(ctx context.Context, rows []dbgen.SearchCandidatesRow, phrases []ftsquery.Phrase, docs docCounts) ([]Hit, error) {
+	if err := s.countFew(ctx, phrases, &docs); err != nil {
+		return nil, err
+	}
 	idf := make([]float64, len(phrases))
-	for i, p := range phrases {
-		d := docs.docs[i]
-		if docs.few[i] {
-			n, err := s.Q.CountMatches(ctx, p.String(ftsColumns))
-			if err != nil {
-				return nil, searchError(err)
-			}
-			d = float64(n)
-		}
+	for i, d := range docs.docs {
 		idf[i] = ftsquery.IDF(float64(docs.nrow), d)
 	}
-	return ftsquery.NewScorer(phrases, ftsWeights, idf, docs.avgLen), nil
+	sc := ftsquery.NewScorer(phrases, ftsWeights, idf, docs.avgLen)
+	hits := make([]Hit, len(rows))
+	for i, r := range rows {
+		hits[i] = Hit{
+			ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String,
+			Score: sc.Score(r.Title, r.Abstract.String, r.Authors),
+		}
+	}
+	return hits, nil
+}
+
+// countFew replaces the upper bound phraseDocs leaves for a phrase with few
+// matches by its count. docs is phraseDocs' result, and is changed.
+func (s *Store) countFew(ctx context.Context, phrases []ftsquery.Phrase, docs *docCounts) error {
+	for i, p := range phrases {
+		if !docs.few[i] {
+			continue
+		}
+		n, err := s.Q.CountMatches(ctx, p.String(ftsColumns))
+		if err != nil {
+			return searchError(err)
+		}
+		docs.docs[i], docs.few[i] = float64(n), false
+	}
+	return nil
+}
+
+// page is hits[offset:offset+limit], as far as there are hits.
+func page(hits []Hit, offset, limit int64) []Hit {
+	if offset >= int64(len(hits)) {
+		return nil
+	}
+	return hits[offset:min(offset+limit, int64(len(hits)))]
 }
 
 // maxFamilyNames bounds the spellings authorCondition writes out.

@@ -330,11 +330,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 					// back to scoring every match. An author filter also
 					// narrows the walk by the condition it implies, which
 					// does not change the scores.
-					candidates := match
-					if cond != "" {
-						candidates = "(" + match + ") AND " + cond
-					}
-					hits, err := s.rankNewest(ctx, candidates, phrases, docs, f, window, offset, limit)
+					hits, err := s.rankNewest(ctx, match, cond, phrases, docs, f, window, offset, limit)
 					return hits, f == filterArgs{}, err
 				}
 				if len(phrases) == 1 && phrases[0].Column < 0 {
@@ -401,15 +397,10 @@ func (s *Store) mostMatch(ctx context.Context, text string, f Filters) bool {
 	if err != nil || docs.nrow == 0 {
 		return false
 	}
-	for i, p := range phrases {
-		d := docs.docs[i]
-		if docs.few[i] {
-			n, err := s.Q.CountMatches(ctx, p.String(ftsColumns))
-			if err != nil {
-				return false
-			}
-			d = float64(n)
-		}
+	if err := s.countFew(ctx, phrases, &docs); err != nil {
+		return false
+	}
+	for _, d := range docs.docs {
 		if d < float64(docs.nrow)/10 {
 			return false
 		}
