@@ -6,9 +6,10 @@
 -- The typed comparison comes first so that sqlc types the parameter from
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
 -- "end filters" is the same in every query of this file that filters
--- (SearchPapers, SearchCandidates, SearchPapersByYear,
--- SearchPapersNewestByYear, ListMatchingByYear, ListPapersOfAuthor and
--- ListPapers); TestFilterBlocksAgree (internal/store) keeps it so.
+-- (SearchPapers, SearchPapersNewest, SearchCandidates, ScanPapers,
+-- ScanPapersOfAuthor, SearchPapersByYear, SearchPapersNewestByYear,
+-- ListMatchingByYear, ListPapersOfAuthor and ListPapers);
+-- TestFilterBlocksAgree (internal/store) keeps it so.
 --   - year_from, year_to: inclusive bounds on papers.year.
 --   - venue: a phrase, folded by importer.Fold, that must start at a word of
 --     the folded venue. catalog_fold is importer.Fold registered with the
@@ -119,6 +120,75 @@ WHERE papers_fts MATCH sqlc.arg(match)
          OR sqlc.narg(first_family) IS NULL)
     -- end filters
 ORDER BY papers_fts.rowid DESC
+LIMIT sqlc.arg(limit);
+
+-- name: ScanPapers :many
+-- Papers newest first (by id, below before) that pass the filters, with
+-- the text of the indexed columns: Search reads these and matches them
+-- itself for a query with a prefix, which FTS5 answers by merging the
+-- doclists of every term with that prefix (all of them, even for one
+-- row), when the prefix is common enough that the window fills after a
+-- few thousand papers.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    p.abstract,
+    p.authors
+FROM papers p
+WHERE p.id < sqlc.arg(before)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
+ORDER BY p.id DESC
+LIMIT sqlc.arg(limit);
+
+-- name: ScanPapersOfAuthor :many
+-- ScanPapers when an author filter is given: the papers of the authors
+-- with that family name, found through authorship (the first IN, which
+-- SQLite walks in descending order), newest first.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    p.abstract,
+    p.authors
+FROM papers p
+WHERE p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+               WHERE a.family_key = coalesce(sqlc.narg(author_family), sqlc.narg(first_family)))
+    AND p.id < sqlc.arg(before)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = sqlc.narg(author_family)
+                    AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                         OR sqlc.narg(author_given) IS NULL))
+         OR sqlc.narg(author_family) IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                    AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                         OR sqlc.narg(first_given) IS NULL))
+         OR sqlc.narg(first_family) IS NULL)
+    -- end filters
+ORDER BY p.id DESC
 LIMIT sqlc.arg(limit);
 
 -- name: CountMatches :one

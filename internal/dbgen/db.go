@@ -153,6 +153,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.repairAuthorsStmt, err = db.PrepareContext(ctx, repairAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query RepairAuthors: %w", err)
 	}
+	if q.scanPapersStmt, err = db.PrepareContext(ctx, scanPapers); err != nil {
+		return nil, fmt.Errorf("error preparing query ScanPapers: %w", err)
+	}
+	if q.scanPapersOfAuthorStmt, err = db.PrepareContext(ctx, scanPapersOfAuthor); err != nil {
+		return nil, fmt.Errorf("error preparing query ScanPapersOfAuthor: %w", err)
+	}
 	if q.searchCandidatesStmt, err = db.PrepareContext(ctx, searchCandidates); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchCandidates: %w", err)
 	}
@@ -400,6 +406,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing repairAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.scanPapersStmt != nil {
+		if cerr := q.scanPapersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing scanPapersStmt: %w", cerr)
+		}
+	}
+	if q.scanPapersOfAuthorStmt != nil {
+		if cerr := q.scanPapersOfAuthorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing scanPapersOfAuthorStmt: %w", cerr)
+		}
+	}
 	if q.searchCandidatesStmt != nil {
 		if cerr := q.searchCandidatesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchCandidatesStmt: %w", cerr)
@@ -527,6 +543,8 @@ type Queries struct {
 	papersPerFormatStmt          *sql.Stmt
 	rebuildFTSIndexStmt          *sql.Stmt
 	repairAuthorsStmt            *sql.Stmt
+	scanPapersStmt               *sql.Stmt
+	scanPapersOfAuthorStmt       *sql.Stmt
 	searchCandidatesStmt         *sql.Stmt
 	searchPapersStmt             *sql.Stmt
 	searchPapersByYearStmt       *sql.Stmt
@@ -585,6 +603,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		papersPerFormatStmt:          q.papersPerFormatStmt,
 		rebuildFTSIndexStmt:          q.rebuildFTSIndexStmt,
 		repairAuthorsStmt:            q.repairAuthorsStmt,
+		scanPapersStmt:               q.scanPapersStmt,
+		scanPapersOfAuthorStmt:       q.scanPapersOfAuthorStmt,
 		searchCandidatesStmt:         q.searchCandidatesStmt,
 		searchPapersStmt:             q.searchPapersStmt,
 		searchPapersByYearStmt:       q.searchPapersByYearStmt,

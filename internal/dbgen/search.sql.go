@@ -656,6 +656,203 @@ func (q *Queries) NthNewestMatch(ctx context.Context, arg NthNewestMatchParams) 
 	return rowid, err
 }
 
+const scanPapers = `-- name: ScanPapers :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    p.abstract,
+    p.authors
+FROM papers p
+WHERE p.id < ?1
+    -- filters:
+    AND (p.year >= ?2 OR ?2 IS NULL)
+    AND (p.year <= ?3 OR ?3 IS NULL)
+    AND (CAST(?4 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?4) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?5
+                    AND (a.name_key LIKE ?5 || '|' || ?6 || '%'
+                         OR ?6 IS NULL))
+         OR ?5 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?7
+                    AND (a.name_key LIKE ?7 || '|' || ?8 || '%'
+                         OR ?8 IS NULL))
+         OR ?7 IS NULL)
+    -- end filters
+ORDER BY p.id DESC
+LIMIT ?9
+`
+
+type ScanPapersParams struct {
+	Before       int64
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Limit        int64
+}
+
+type ScanPapersRow struct {
+	ID       int64
+	Year     sql.NullInt64
+	Title    string
+	Venue    sql.NullString
+	Doi      sql.NullString
+	Abstract sql.NullString
+	Authors  string
+}
+
+// Papers newest first (by id, below before) that pass the filters, with
+// the text of the indexed columns: Search reads these and matches them
+// itself for a query with a prefix, which FTS5 answers by merging the
+// doclists of every term with that prefix (all of them, even for one
+// row), when the prefix is common enough that the window fills after a
+// few thousand papers.
+func (q *Queries) ScanPapers(ctx context.Context, arg ScanPapersParams) ([]ScanPapersRow, error) {
+	rows, err := q.query(ctx, q.scanPapersStmt, scanPapers,
+		arg.Before,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ScanPapersRow
+	for rows.Next() {
+		var i ScanPapersRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+			&i.Abstract,
+			&i.Authors,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const scanPapersOfAuthor = `-- name: ScanPapersOfAuthor :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    p.abstract,
+    p.authors
+FROM papers p
+WHERE p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+               WHERE a.family_key = coalesce(?1, ?2))
+    AND p.id < ?3
+    -- filters:
+    AND (p.year >= ?4 OR ?4 IS NULL)
+    AND (p.year <= ?5 OR ?5 IS NULL)
+    AND (CAST(?6 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?6) > 0)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE a.family_key = ?1
+                    AND (a.name_key LIKE ?1 || '|' || ?7 || '%'
+                         OR ?7 IS NULL))
+         OR ?1 IS NULL)
+    AND (p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.author_id
+                  WHERE s.position = 1 AND a.family_key = ?2
+                    AND (a.name_key LIKE ?2 || '|' || ?8 || '%'
+                         OR ?8 IS NULL))
+         OR ?2 IS NULL)
+    -- end filters
+ORDER BY p.id DESC
+LIMIT ?9
+`
+
+type ScanPapersOfAuthorParams struct {
+	AuthorFamily sql.NullString
+	FirstFamily  sql.NullString
+	Before       int64
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorGiven  sql.NullString
+	FirstGiven   sql.NullString
+	Limit        int64
+}
+
+type ScanPapersOfAuthorRow struct {
+	ID       int64
+	Year     sql.NullInt64
+	Title    string
+	Venue    sql.NullString
+	Doi      sql.NullString
+	Abstract sql.NullString
+	Authors  string
+}
+
+// ScanPapers when an author filter is given: the papers of the authors
+// with that family name, found through authorship (the first IN, which
+// SQLite walks in descending order), newest first.
+func (q *Queries) ScanPapersOfAuthor(ctx context.Context, arg ScanPapersOfAuthorParams) ([]ScanPapersOfAuthorRow, error) {
+	rows, err := q.query(ctx, q.scanPapersOfAuthorStmt, scanPapersOfAuthor,
+		arg.AuthorFamily,
+		arg.FirstFamily,
+		arg.Before,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorGiven,
+		arg.FirstGiven,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ScanPapersOfAuthorRow
+	for rows.Next() {
+		var i ScanPapersOfAuthorRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+			&i.Abstract,
+			&i.Authors,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const searchCandidates = `-- name: SearchCandidates :many
 SELECT
     p.id,
@@ -823,9 +1020,10 @@ type SearchPapersRow struct {
 // The typed comparison comes first so that sqlc types the parameter from
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
 // "end filters" is the same in every query of this file that filters
-// (SearchPapers, SearchCandidates, SearchPapersByYear,
-// SearchPapersNewestByYear, ListMatchingByYear, ListPapersOfAuthor and
-// ListPapers); TestFilterBlocksAgree (internal/store) keeps it so.
+// (SearchPapers, SearchPapersNewest, SearchCandidates, ScanPapers,
+// ScanPapersOfAuthor, SearchPapersByYear, SearchPapersNewestByYear,
+// ListMatchingByYear, ListPapersOfAuthor and ListPapers);
+// TestFilterBlocksAgree (internal/store) keeps it so.
 //   - year_from, year_to: inclusive bounds on papers.year.
 //   - venue: a phrase, folded by importer.Fold, that must start at a word of
 //     the folded venue. catalog_fold is importer.Fold registered with the

@@ -227,8 +227,15 @@ func NewScorer(phrases []Phrase, weights, idf []float64, avgLen float64) *Scorer
 // Score is bm25 of the row whose columns hold these texts: negative,
 // lower is better, as FTS5 returns it.
 func (s *Scorer) Score(columns ...string) float64 {
+	return s.ScoreCounts(s.Counts(columns...))
+}
+
+// Counts are what bm25 reads of a row: each phrase's instances, weighted
+// by column, and the row's length in tokens. freq is the Scorer's own,
+// overwritten by the next call. A row matches a query of these phrases
+// when each has an instance (and the weights are positive).
+func (s *Scorer) Counts(columns ...string) (freq []float64, rowLen int) {
 	clear(s.freq)
-	rowLen := 0
 	for c, text := range columns {
 		w := 1.0
 		if c < len(s.weights) {
@@ -236,13 +243,22 @@ func (s *Scorer) Score(columns ...string) float64 {
 		}
 		rowLen += s.count(c, w, text)
 	}
+	return s.freq, rowLen
+}
+
+// ScoreCounts is bm25 of a row with these counts (Counts).
+func (s *Scorer) ScoreCounts(freq []float64, rowLen int) float64 {
 	score := 0.0
 	norm := bm25K1 * (1 - bm25B + bm25B*float64(rowLen)/s.avgLen)
-	for p, f := range s.freq {
+	for p, f := range freq {
 		score += s.idf[p] * (f * (bm25K1 + 1)) / (f + norm)
 	}
 	return -score
 }
+
+// SetIDF replaces the phrases' inverse document frequencies, for counts
+// taken before they were known.
+func (s *Scorer) SetIDF(idf []float64) { s.idf = idf }
 
 // asciiFold maps a byte to itself lower-cased if it is an ASCII letter or
 // digit, and to 0 otherwise: a separator, or part of a non-ASCII character

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 
@@ -80,24 +81,9 @@ func (c docCounts) total() float64 {
 // less.
 func (s *Store) phraseDocs(ctx context.Context, phrases []ftsquery.Phrase, k int64) (docCounts, error) {
 	c := docCounts{docs: make([]float64, len(phrases)), few: make([]bool, len(phrases)), kth: make([]int64, len(phrases))}
-	block, err := s.Q.FTSAverages(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, nil // an empty index: nothing matches
-	}
-	if err != nil {
-		return c, explain(err)
-	}
-	nrow, tokens, ok := ftsquery.Averages(block)
-	if !ok || len(tokens) != len(ftsColumns) {
-		return c, errors.New("papers_fts: unreadable averages record; run catalog doctor")
-	}
-	var total int64
-	for _, n := range tokens {
-		total += n
-	}
-	c.nrow = nrow
-	if nrow > 0 {
-		c.avgLen = float64(total) / float64(nrow)
+	var err error
+	if c.nrow, c.avgLen, err = s.ftsSize(ctx); err != nil || c.nrow == 0 {
+		return c, err // an empty index: nothing matches
 	}
 	var maxID int64
 	for i, p := range phrases {
@@ -114,16 +100,47 @@ func (s *Store) phraseDocs(ctx context.Context, phrases []ftsquery.Phrase, k int
 				return c, explain(err)
 			}
 		}
-		docs := float64(k) * float64(maxID) / float64(maxID-r+1)
-		c.docs[i] = min(max(docs, float64(k)), float64(nrow))
+		c.docs[i] = estimate(k, r, maxID, c.nrow)
 		c.kth[i] = r
 	}
 	return c, nil
 }
 
+// estimate is phraseDocs' estimate of the documents of a phrase whose
+// k-th newest match is rowid r, of maxID rowids and nrow rows.
+func estimate(k, r, maxID, nrow int64) float64 {
+	docs := float64(k) * float64(maxID) / float64(maxID-r+1)
+	return min(max(docs, float64(k)), float64(nrow))
+}
+
+// ftsSize is the number of rows in papers_fts and their average length
+// in tokens, from FTS5's averages record, as bm25 reads them.
+func (s *Store) ftsSize(ctx context.Context) (nrow int64, avgLen float64, err error) {
+	block, err := s.Q.FTSAverages(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil // an empty index
+	}
+	if err != nil {
+		return 0, 0, explain(err)
+	}
+	nrow, tokens, ok := ftsquery.Averages(block)
+	if !ok || len(tokens) != len(ftsColumns) {
+		return 0, 0, errors.New("papers_fts: unreadable averages record; run catalog doctor")
+	}
+	var total int64
+	for _, n := range tokens {
+		total += n
+	}
+	if nrow > 0 {
+		avgLen = float64(total) / float64(nrow)
+	}
+	return nrow, avgLen, nil
+}
+
 // rankNewest ranks the window newest matches that pass the filters, with
 // bm25 computed here (ftsquery.Scorer) rather than by FTS5, and returns
-// the page [offset, offset+limit) of them, best first.
+// the page [offset, offset+limit) of them, best first, with their
+// snippets.
 //
 // FTS5's bm25 needs each phrase's document count, and gets it by reading
 // the phrase's whole doclist on every query: for a word in a third of the
@@ -131,20 +148,64 @@ func (s *Store) phraseDocs(ctx context.Context, phrases []ftsquery.Phrase, k int
 // docs (phraseDocs: counted when small, else estimated). Within that
 // estimate the scores are FTS5's: the same formula, weights and length
 // normalization, from the same tokens.
-func (s *Store) rankNewest(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, window, offset, limit int64) ([]Hit, error) {
+func (s *Store) rankNewest(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
 	rows, err := s.candidates(ctx, match, cond, f, window)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	hits, err := s.score(ctx, rows, phrases, docs)
+	return s.rankRows(ctx, rows, phrases, docs, opt, offset, limit)
+}
+
+// rankRows scores the candidates, and returns the page [offset,
+// offset+limit) of them, best first, with their snippets.
+func (s *Store) rankRows(ctx context.Context, rows []dbgen.SearchCandidatesRow, phrases []ftsquery.Phrase, docs docCounts, opt SearchOptions, offset, limit int64) ([]Hit, error) {
+	cands, err := s.score(ctx, rows, phrases, docs)
 	if err != nil {
 		return nil, err
 	}
-	// Ties in rowid order, as FTS5's ORDER BY rank leaves them.
-	slices.SortFunc(hits, func(a, b Hit) int {
+	sortByScore(cands)
+	return withSnippets(page(cands, offset, limit), phrases, opt), nil
+}
+
+// rankPrefix ranks a query with a prefix that scanNewest left to FTS5, as
+// rankNewest does, in as few statements as it can, because FTS5 merges the
+// prefix's doclists again for each statement that names it: the
+// candidates, then (rankRows) their scores and snippets made here. A query
+// of that one phrase and no filters gets its document count from the
+// candidates too: how far back the window's last one lies, or how many
+// there are when they are fewer than the window.
+func (s *Store) rankPrefix(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
+	rows, err := s.candidates(ctx, match, cond, f, window)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	if len(phrases) > 1 || f != (filterArgs{}) {
+		docs, err := s.phraseDocs(ctx, phrases, window)
+		if err != nil {
+			return nil, err
+		}
+		return s.rankRows(ctx, rows, phrases, docs, opt, offset, limit)
+	}
+	docs := docCounts{docs: []float64{float64(len(rows))}, few: []bool{false}, kth: []int64{0}}
+	if docs.nrow, docs.avgLen, err = s.ftsSize(ctx); err != nil {
+		return nil, err
+	}
+	if int64(len(rows)) == window {
+		maxID, err := s.Q.MaxPaperID(ctx)
+		if err != nil {
+			return nil, explain(err)
+		}
+		docs.docs[0] = estimate(window, rows[window-1].ID, maxID, docs.nrow)
+	}
+	return s.rankRows(ctx, rows, phrases, docs, opt, offset, limit)
+}
+
+// sortByScore orders candidates best first, ties in rowid order, as
+// FTS5's ORDER BY rank leaves them.
+func sortByScore(cands []rankee) {
+	slices.SortFunc(cands, func(a, b rankee) int {
 		return cmp.Or(cmp.Compare(a.Score, b.Score), cmp.Compare(a.ID, b.ID))
 	})
-	return page(hits, offset, limit), nil
 }
 
 // maxByYear is how many matches rankByYear ranks at most.
@@ -155,7 +216,7 @@ const maxByYear = 2000
 // reads the candidates as rankNewest does (with the author condition), and
 // gives up (ok false) when more than maxByYear pass, leaving the search to
 // FTS5, which then scores every match of the text, filtered or not.
-func (s *Store) rankByYear(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, f filterArgs, offset, limit int64) (hits []Hit, ok bool, err error) {
+func (s *Store) rankByYear(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions, offset, limit int64) (hits []Hit, ok bool, err error) {
 	rows, err := s.candidates(ctx, match, cond, f, maxByYear+1)
 	if err != nil || len(rows) > maxByYear {
 		return nil, false, err
@@ -167,15 +228,16 @@ func (s *Store) rankByYear(ctx context.Context, match, cond string, phrases []ft
 	if err != nil {
 		return nil, false, err
 	}
-	if hits, err = s.score(ctx, rows, phrases, docs); err != nil {
+	cands, err := s.score(ctx, rows, phrases, docs)
+	if err != nil {
 		return nil, false, err
 	}
 	// Newest year first, papers without one last; then by score, ties in
 	// rowid order.
-	slices.SortFunc(hits, func(a, b Hit) int {
+	slices.SortFunc(cands, func(a, b rankee) int {
 		return cmp.Or(-cmp.Compare(a.Year, b.Year), cmp.Compare(a.Score, b.Score), cmp.Compare(a.ID, b.ID))
 	})
-	return page(hits, offset, limit), true, nil
+	return withSnippets(page(cands, offset, limit), phrases, opt), true, nil
 }
 
 // candidates are the at most limit newest matches that pass the filters,
@@ -195,25 +257,59 @@ func (s *Store) candidates(ctx context.Context, match, cond string, f filterArgs
 	return rows, searchError(err)
 }
 
-// score makes hits of the candidates, each with its bm25 for the phrases,
+// rankee is a paper that catalog ranks itself: its hit, and the text of
+// its indexed columns, from which its snippet is made if it makes the
+// page.
+type rankee struct {
+	Hit
+	text [3]string // title, abstract, authors: ftsColumns' order
+}
+
+func newRankee(r dbgen.SearchCandidatesRow) rankee {
+	return rankee{
+		Hit:  Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String},
+		text: [3]string{r.Title, r.Abstract.String, r.Authors},
+	}
+}
+
+// score makes candidates of the rows, each with its bm25 for the phrases,
 // whose document counts are docs (the few ones counted now).
-func (s *Store) score(ctx context.Context, rows []dbgen.SearchCandidatesRow, phrases []ftsquery.Phrase, docs docCounts) ([]Hit, error) {
+func (s *Store) score(ctx context.Context, rows []dbgen.SearchCandidatesRow, phrases []ftsquery.Phrase, docs docCounts) ([]rankee, error) {
 	if err := s.countFew(ctx, phrases, &docs); err != nil {
 		return nil, err
 	}
-	idf := make([]float64, len(phrases))
+	sc := ftsquery.NewScorer(phrases, ftsWeights, idfs(docs), docs.avgLen)
+	cands := make([]rankee, len(rows))
+	for i, r := range rows {
+		cands[i] = newRankee(r)
+		cands[i].Score = sc.Score(cands[i].text[:]...)
+	}
+	return cands, nil
+}
+
+// idfs are the phrases' inverse document frequencies.
+func idfs(docs docCounts) []float64 {
+	idf := make([]float64, len(docs.docs))
 	for i, d := range docs.docs {
 		idf[i] = ftsquery.IDF(float64(docs.nrow), d)
 	}
-	sc := ftsquery.NewScorer(phrases, ftsWeights, idf, docs.avgLen)
-	hits := make([]Hit, len(rows))
-	for i, r := range rows {
-		hits[i] = Hit{
-			ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String,
-			Score: sc.Score(r.Title, r.Abstract.String, r.Authors),
-		}
+	return idf
+}
+
+// snippetTokens is the length of a snippet in tokens: the last argument
+// of every snippet() call in search.sql.
+const snippetTokens = 24
+
+// withSnippets makes hits of a page of candidates, each with its snippet,
+// as FTS5's snippet() would make it (ftsquery.Snippet; checked against it
+// by TestRankNewestAgreesWithFTS5).
+func withSnippets(cands []rankee, phrases []ftsquery.Phrase, opt SearchOptions) []Hit {
+	hits := make([]Hit, len(cands))
+	for i, c := range cands {
+		hits[i] = c.Hit
+		hits[i].Snippet = ftsquery.Snippet(phrases, c.text[:], opt.MarkOpen, opt.MarkClose, opt.Ellipsis, snippetTokens)
 	}
-	return hits, nil
+	return hits
 }
 
 // countFew replaces the upper bound phraseDocs leaves for a phrase with few
@@ -232,12 +328,12 @@ func (s *Store) countFew(ctx context.Context, phrases []ftsquery.Phrase, docs *d
 	return nil
 }
 
-// page is hits[offset:offset+limit], as far as there are hits.
-func page(hits []Hit, offset, limit int64) []Hit {
-	if offset >= int64(len(hits)) {
+// page is cands[offset:offset+limit], as far as there are any.
+func page(cands []rankee, offset, limit int64) []rankee {
+	if offset >= int64(len(cands)) {
 		return nil
 	}
-	return hits[offset:min(offset+limit, int64(len(hits)))]
+	return cands[offset:min(offset+limit, int64(len(cands)))]
 }
 
 // maxFamilyNames bounds the spellings authorCondition writes out.
@@ -286,4 +382,197 @@ func (s *Store) authorCondition(ctx context.Context, f filterArgs) (cond string,
 		}
 	}
 	return strings.Join(conds, " AND "), false, nil
+}
+
+// Scanning, for prefixes. FTS5 answers a prefix ("co"*) by merging the
+// doclists of every term with that prefix, positions and all, before it
+// returns the first row, and does so for any statement that names the
+// prefix, a snippet of one row included: 130 ms for co* in the C shell,
+// whatever is asked. A prefix common enough to be worth that is in many
+// of the newest papers, so scanNewest reads those and matches them here
+// instead.
+
+// defaultScanAtMost is how many papers scanNewest reads at most (Store's
+// scanAtMost): from the share of the first ones that match, it gives up on
+// a query that would need more (a rarer prefix, which FTS5 answers
+// quickly: its doclists are short). Reading and matching a paper costs
+// about 7.5 µs, FTS5's merge about 1 µs a document: on the corpora they
+// break even near a fifth of the papers, a scan of 2,500.
+const defaultScanAtMost = 2500
+
+// scanProbe is how many papers scanNewest reads first, to judge the
+// prefix by.
+const scanProbe = 128
+
+// hasPrefix reports whether any phrase ends in a prefix.
+func hasPrefix(phrases []ftsquery.Phrase) bool {
+	return slices.ContainsFunc(phrases, func(p ftsquery.Phrase) bool { return p.Prefix })
+}
+
+// scanNewest ranks the window newest papers that match the phrases and
+// pass the filters, like rankNewest, but finds them without FTS5: it reads
+// papers newest first (ScanPapers, or the author's papers through
+// authorship with an author filter, ScanPapersOfAuthor) and matches each
+// here (ftsquery.Scorer's counts). ok is false when, judged by the share
+// of papers read so far that match, the window would not fill within
+// Store.scanAtMost papers; the search is then FTS5's.
+//
+// The document counts: a phrase without a prefix is counted or estimated
+// through FTS5 as rankNewest does (phraseDocs), which for it is cheap; one
+// with a prefix is estimated from its share of the newest papers (those
+// the scan read, if it read them unfiltered; else the window's worth read
+// for the purpose), exact when they are all the papers there are.
+func (s *Store) scanNewest(ctx context.Context, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions, window, offset, limit int64) (hits []Hit, ok bool, err error) {
+	nrow, avgLen, err := s.ftsSize(ctx)
+	if err != nil || nrow == 0 {
+		return nil, err == nil, err
+	}
+	scan := s.scanPapers
+	if f.authorFamily.Valid || f.firstFamily.Valid {
+		scan = s.scanPapersOfAuthor
+	}
+	ones := make([]float64, len(phrases))
+	sc := ftsquery.NewScorer(phrases, ftsWeights, ones, avgLen)
+	type counted struct {
+		rankee
+		freq   []float64
+		rowLen int
+	}
+	var (
+		cands  []counted
+		found  = make([]int64, len(phrases)) // papers read that hold phrase i
+		read   int64
+		before int64 = math.MaxInt64
+		chunk  int64 = scanProbe
+	)
+	for {
+		rows, err := scan(ctx, f, before, chunk)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, r := range rows {
+			read++
+			c := newRankee(r)
+			freq, rowLen := sc.Counts(c.text[:]...)
+			all := true
+			for i, n := range freq {
+				if n > 0 {
+					found[i]++
+				} else {
+					all = false
+				}
+			}
+			if all && int64(len(cands)) < window {
+				cands = append(cands, counted{c, slices.Clone(freq), rowLen})
+			}
+		}
+		need := window - int64(len(cands))
+		if int64(len(rows)) < chunk || need <= 0 {
+			break // every paper read, or the window full
+		}
+		before = rows[len(rows)-1].ID
+		// Papers still to read, at the share that matched so far.
+		more := float64(need) * float64(read) / float64(max(len(cands), 1))
+		if len(cands) == 0 || float64(read)+more > float64(s.scanAtMost) {
+			return nil, false, nil
+		}
+		chunk = min(int64(more*1.25)+16, s.scanAtMost-read)
+	}
+
+	docs, err := s.scanDocs(ctx, phrases, f, found, read, nrow)
+	if err != nil {
+		return nil, false, err
+	}
+	sc.SetIDF(idfs(docs))
+	ranked := make([]rankee, len(cands))
+	for i, c := range cands {
+		ranked[i] = c.rankee
+		ranked[i].Score = sc.ScoreCounts(c.freq, c.rowLen)
+	}
+	sortByScore(ranked)
+	return withSnippets(page(ranked, offset, limit), phrases, opt), true, nil
+}
+
+// scanDocs are the document counts of a scan's phrases (see scanNewest):
+// found and read are what the scan saw.
+func (s *Store) scanDocs(ctx context.Context, phrases []ftsquery.Phrase, f filterArgs, found []int64, read, nrow int64) (docCounts, error) {
+	docs := docCounts{docs: make([]float64, len(phrases)), few: make([]bool, len(phrases)), nrow: nrow}
+	// Phrases without a prefix: FTS5's doclists.
+	var plain []ftsquery.Phrase
+	var at []int
+	for i, p := range phrases {
+		if !p.Prefix {
+			plain = append(plain, p)
+			at = append(at, i)
+		}
+	}
+	if len(plain) > 0 {
+		d, err := s.phraseDocs(ctx, plain, int64(max(s.RankWindow, 1)))
+		if err != nil {
+			return docs, err
+		}
+		if err := s.countFew(ctx, plain, &d); err != nil {
+			return docs, err
+		}
+		for j, i := range at {
+			docs.docs[i] = d.docs[j]
+		}
+	}
+	// Phrases with one: their share of the newest papers.
+	if f != (filterArgs{}) {
+		rows, err := s.scanPapers(ctx, filterArgs{}, math.MaxInt64, int64(max(s.RankWindow, scanProbe)))
+		if err != nil {
+			return docs, err
+		}
+		clear(found)
+		read = int64(len(rows))
+		sc := ftsquery.NewScorer(phrases, ftsWeights, make([]float64, len(phrases)), 1)
+		for _, r := range rows {
+			freq, _ := sc.Counts(r.Title, r.Abstract.String, r.Authors)
+			for i, n := range freq {
+				if n > 0 {
+					found[i]++
+				}
+			}
+		}
+	}
+	for i, p := range phrases {
+		if p.Prefix {
+			est := float64(found[i]) * float64(nrow) / float64(max(read, 1))
+			docs.docs[i] = min(max(est, float64(found[i])), float64(nrow))
+		}
+	}
+	return docs, nil
+}
+
+// scanPapers is ScanPapers, its rows as SearchCandidates'.
+func (s *Store) scanPapers(ctx context.Context, f filterArgs, before, limit int64) ([]dbgen.SearchCandidatesRow, error) {
+	rows, err := s.Q.ScanPapers(ctx, dbgen.ScanPapersParams{
+		Before:   before,
+		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+		Limit: limit,
+	})
+	out := make([]dbgen.SearchCandidatesRow, len(rows))
+	for i, r := range rows {
+		out[i] = dbgen.SearchCandidatesRow(r)
+	}
+	return out, explain(err)
+}
+
+// scanPapersOfAuthor is ScanPapersOfAuthor, its rows as SearchCandidates'.
+func (s *Store) scanPapersOfAuthor(ctx context.Context, f filterArgs, before, limit int64) ([]dbgen.SearchCandidatesRow, error) {
+	rows, err := s.Q.ScanPapersOfAuthor(ctx, dbgen.ScanPapersOfAuthorParams{
+		Before:   before,
+		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+		Limit: limit,
+	})
+	out := make([]dbgen.SearchCandidatesRow, len(rows))
+	for i, r := range rows {
+		out[i] = dbgen.SearchCandidatesRow(r)
+	}
+	return out, explain(err)
 }

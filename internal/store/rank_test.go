@@ -402,3 +402,130 @@ func TestRankByYearAgreesWithFTS5(t *testing.T) {
 		})
 	}
 }
+
+// TestPrefixPlansAgreeWithFTS5: the two plans for a query with a prefix
+// must give FTS5's page when the fixtures, fewer than the window, make the
+// document counts exact: the same hits, order, scores, snippets and
+// authors, with and without filters. scanNewest finds the matches by
+// reading every paper (scanAtMost is raised so that it does); rankPrefix
+// takes them from FTS5 and ranks them with as few statements as it can.
+func TestPrefixPlansAgreeWithFTS5(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	s.scanAtMost = 1 << 40
+	ctx := context.Background()
+	plans := map[string]func(match string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions) ([]Hit, bool, error){
+		"scanNewest": func(match string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions) ([]Hit, bool, error) {
+			return s.scanNewest(ctx, phrases, f, opt, DefaultRankWindow, 0, 20)
+		},
+		"rankPrefix": func(match string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions) ([]Hit, bool, error) {
+			cond, _, err := s.authorCondition(ctx, f)
+			if err != nil {
+				return nil, false, err
+			}
+			hits, err := s.rankPrefix(ctx, MatchExpr(match, opt.Filters), cond, phrases, f, opt, DefaultRankWindow, 0, 20)
+			return hits, true, err
+		},
+	}
+	name := func(s string) *NameFilter {
+		n, err := ParseNameFilter(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &n
+	}
+	tests := []struct {
+		name string
+		text string
+		f    Filters
+	}{
+		{"prefix", "algorithm*", Filters{}},
+		{"short prefix", "a*", Filters{}},
+		{"prefix and word", "a* learning", Filters{}},
+		{"phrase with a prefix", "this-pap*", Filters{}},
+		{"phrase with a prefix and a word", "in-th* model", Filters{}},
+		{"two prefixes", "stat* learn*", Filters{}},
+		{"prefix of an author's name", "cha*", Filters{}},
+		{"prefix in the title filter", "data", Filters{Title: "a*"}},
+		{"year filter", "model*", Filters{YearFrom: 2019, YearTo: 2023}},
+		{"author filter", "mod*", Filters{Author: name("Chan")}},
+		{"first-author filter", "a*", Filters{FirstAuthor: name("Chan")}},
+		{"venue filter", "transl*", Filters{Venue: "translating and"}},
+	}
+	for plan, rank := range plans {
+		for _, tt := range tests {
+			t.Run(plan+"/"+tt.name, func(t *testing.T) {
+				match := ftsquery.Plain(tt.text)
+				phrases, ok := queryPhrases(match, tt.f)
+				if !ok || !hasPrefix(phrases) {
+					t.Fatalf("%q has no prefix: not a test of these plans", tt.text)
+				}
+				opt := SearchOptions{Filters: tt.f, Limit: 20, MarkOpen: "[", MarkClose: "]", Ellipsis: "..."}
+				got, ok, err := rank(match, phrases, tt.f.args(), opt)
+				if err != nil || !ok {
+					t.Fatalf("%s: ok %v, %v", plan, ok, err)
+				}
+				if err := s.authors(ctx, got, 0); err != nil {
+					t.Fatal(err)
+				}
+				s.RankWindow = 0
+				want, err := s.Search(ctx, match, opt)
+				s.RankWindow = DefaultRankWindow
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(want) == 0 {
+					t.Fatal("no hits: not a test")
+				}
+				if len(got) != len(want) {
+					t.Fatalf("got %d hits, want %d", len(got), len(want))
+				}
+				for i := range want {
+					g, w := got[i], want[i]
+					if g.ID != w.ID || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet || !reflect.DeepEqual(g.Authors, w.Authors) {
+						t.Errorf("hit %d: got %d %.12f %q %v, want %d %.12f %q %v", i, g.ID, g.Score, g.Snippet, g.Authors, w.ID, w.Score, w.Snippet, w.Authors)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestScanNewestGivesUp: a prefix too rare for the window to fill within
+// scanAtMost papers is left to FTS5, which then answers the search.
+func TestScanNewestGivesUp(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	ctx := context.Background()
+	match := ftsquery.Plain("learn*")
+	phrases, _ := queryPhrases(match, Filters{})
+	opt := SearchOptions{Limit: 5}
+	s.scanAtMost = 1 << 40
+	if _, ok, err := s.scanNewest(ctx, phrases, filterArgs{}, opt, DefaultRankWindow, 0, 5); err != nil || !ok {
+		t.Fatalf("reading every paper: ok %v, %v; want ok", ok, err)
+	}
+	s.scanAtMost = scanProbe + 1
+	if _, ok, err := s.scanNewest(ctx, phrases, filterArgs{}, opt, DefaultRankWindow, 0, 5); err != nil || ok {
+		t.Fatalf("at most %d papers: ok %v, %v; want not ok", s.scanAtMost, ok, err)
+	}
+	got, err := s.Search(ctx, match, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.RankWindow = 0
+	want, err := s.Search(ctx, match, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || !reflect.DeepEqual(ids(got), ids(want)) {
+		t.Errorf("got %v, want %v", ids(got), ids(want))
+	}
+}
+
+func ids(hits []Hit) []int64 {
+	var out []int64
+	for _, h := range hits {
+		out = append(out, h.ID)
+	}
+	return out
+}

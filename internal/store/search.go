@@ -268,7 +268,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		}
 	case opt.Sort == ByYear:
 		if phrases, ok := queryPhrases(text, opt.Filters); ok && s.RankWindow > 0 && f != (filterArgs{}) {
-			hits, ok, err := s.rankByYear(ctx, match, cond, phrases, f, offset, limit)
+			hits, ok, err := s.rankByYear(ctx, match, cond, phrases, f, opt, offset, limit)
 			if ok || err != nil {
 				return hits, false, err
 			}
@@ -319,6 +319,16 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		window := int64(s.RankWindow)
 		if window > 0 && limit > 0 && offset+limit <= window/2 {
 			if phrases, ok := queryPhrases(text, opt.Filters); ok {
+				if hasPrefix(phrases) {
+					// Read the newest papers, if the prefix is common
+					// enough, rather than have FTS5 merge its terms.
+					hits, ok, err := s.scanNewest(ctx, phrases, f, opt, window, offset, limit)
+					if ok || err != nil {
+						return hits, false, err
+					}
+					hits, err = s.rankPrefix(ctx, match, cond, phrases, f, opt, window, offset, limit)
+					return hits, false, err
+				}
 				docs, err := s.phraseDocs(ctx, phrases, window)
 				if err != nil {
 					return nil, false, err
@@ -330,8 +340,8 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 					// back to scoring every match. An author filter also
 					// narrows the walk by the condition it implies, which
 					// does not change the scores.
-					hits, err := s.rankNewest(ctx, match, cond, phrases, docs, f, window, offset, limit)
-					return hits, f == filterArgs{}, err
+					hits, err := s.rankNewest(ctx, match, cond, phrases, docs, f, opt, window, offset, limit)
+					return hits, false, err
 				}
 				if len(phrases) == 1 && phrases[0].Column < 0 {
 					// The query is that phrase: its window is known.

@@ -36,6 +36,7 @@ type Store struct {
 	RankWindow int
 
 	rankInGoFrom float64 // defaultRankInGoFrom; the tests lower it
+	scanAtMost   int64   // defaultScanAtMost; the tests lower it
 }
 
 // Options tune Open.
@@ -116,7 +117,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{DB: sqldb, Path: path, RankWindow: DefaultRankWindow, rankInGoFrom: defaultRankInGoFrom}
+	s := &Store{DB: sqldb, Path: path, RankWindow: DefaultRankWindow, rankInGoFrom: defaultRankInGoFrom, scanAtMost: defaultScanAtMost}
 	if err := s.init(ctx, opts); err != nil {
 		sqldb.Close()
 		return nil, err
