@@ -11,29 +11,46 @@ import (
 
 // TestKillDuringImport kills `catalog import` with SIGKILL at moments spread
 // over a whole import of a few thousand records (reading, writing, the FTS
-// index built at commit, the commit itself, and after). Each time the
-// database must pass integrity_check and the FTS5 integrity-check, hold
-// either none of the import or all of it, and take the next import.
+// index built at commit, the commit itself, and after), into a catalog of
+// papers and into an empty one, which the import writes without the
+// write-ahead log, through a rollback journal. Each time the database must
+// pass integrity_check and the FTS5 integrity-check, hold either none of
+// the import or all of it, and take the next import.
 func TestKillDuringImport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: kills processes for about half a minute")
 	}
 	f := importFixture(t)
-	kills := 50
+	kills := 40
 	if longTests {
 		kills = 300
 	}
+	for _, start := range []struct {
+		name          string
+		db            string
+		before, after counts
+	}{
+		{"into a catalog", f.base, f.before, f.after},
+		{"into an empty catalog", f.empty, f.emptied, f.afterEmpty},
+	} {
+		t.Run(start.name, func(t *testing.T) {
+			killDuringImport(t, f, start.db, start.before, start.after, kills)
+		})
+	}
+}
+
+func killDuringImport(t *testing.T, f *fixture, base string, before, after counts, kills int) {
 	work := filepath.Join(t.TempDir(), "work.db")
 	// Spread over 1.1 times the import's length, measured now (the machine
 	// may be busier or idler than when the fixture was made), so that some
 	// kills come after the commit.
-	copyDB(t, f.base, work)
+	copyDB(t, base, work)
 	took := mustCatalog(t, work, "import", "-q", f.big).wall
 	span := took * 11 / 10
 	t.Logf("a full import takes %v; %d kills spread over %v", took, kills, span)
 	outcomes := map[string]int{}
 	for i := range kills {
-		copyDB(t, f.base, work)
+		copyDB(t, base, work)
 		// Deterministic jitter inside each slot, so that a rerun hits the
 		// same moments relative to the import's length.
 		slot := (float64(i) + float64((i*7919)%100)/100) / float64(kills)
@@ -49,14 +66,14 @@ func TestKillDuringImport(t *testing.T) {
 		switch {
 		case r.signal != syscall.SIGKILL && r.code != 0:
 			t.Fatalf("kill %d at %v: the import failed on its own: %v", i, delay, r)
-		case r.signal != syscall.SIGKILL && got != f.after:
-			t.Fatalf("kill %d at %v: the import finished, but counts are %+v, want %+v", i, delay, got, f.after)
-		case got == f.before:
+		case r.signal != syscall.SIGKILL && got != after:
+			t.Fatalf("kill %d at %v: the import finished, but counts are %+v, want %+v", i, delay, got, after)
+		case got == before:
 			outcomes["none"]++
-		case got == f.after:
+		case got == after:
 			outcomes["all"]++
 		default:
-			t.Fatalf("kill %d at %v: half an import: counts %+v, want %+v (none) or %+v (all)", i, delay, got, f.before, f.after)
+			t.Fatalf("kill %d at %v: half an import: counts %+v, want %+v (none) or %+v (all)", i, delay, got, before, after)
 		}
 		if r.signal != syscall.SIGKILL {
 			outcomes["finished before the kill"]++

@@ -235,14 +235,16 @@ func copyDB(t *testing.T, src, dst string) {
 }
 
 func copyDBFile(src, dst string) error {
-	if _, err := os.Stat(src + "-wal"); err == nil {
-		return fmt.Errorf("copy %s: it has a -wal file: it is open or was not closed cleanly", src)
+	for _, suffix := range []string{"-wal", "-journal"} {
+		if _, err := os.Stat(src + suffix); err == nil {
+			return fmt.Errorf("copy %s: it has a %s file: it is open or was not closed cleanly", src, suffix)
+		}
 	}
 	data, err := os.ReadFile(src)
 	if err != nil {
 		return err
 	}
-	for _, suffix := range []string{"-wal", "-shm"} {
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
 		if err := os.Remove(dst + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -333,6 +335,11 @@ type fixture struct {
 	before counts // base's
 	after  counts // base's with big imported
 	took   time.Duration
+	// empty is a migrated catalog with no papers: an import into it takes
+	// another path (no write-ahead log, indexes built at the end).
+	empty      string
+	emptied    counts // empty's
+	afterEmpty counts // empty's with big imported
 	// withSmall[x] is x's counts after small is imported into it.
 	withSmall map[counts]counts
 }
@@ -365,6 +372,7 @@ func importFixture(t *testing.T) *fixture {
 func buildFixture(dir string) (*fixture, error) {
 	f := &fixture{
 		base:      filepath.Join(dir, "base.db"),
+		empty:     filepath.Join(dir, "empty.db"),
 		big:       filepath.Join(dir, "big.txt"),
 		small:     filepath.Join(dir, "small.txt"),
 		withSmall: map[counts]counts{},
@@ -402,6 +410,22 @@ func buildFixture(dir string) (*fixture, error) {
 	if f.before, err = countsOf(f.base); err != nil {
 		return nil, err
 	}
+	if _, err = run(f.empty, "stats"); err != nil {
+		return nil, err
+	}
+	if f.emptied, err = countsOf(f.empty); err != nil {
+		return nil, err
+	}
+	fromEmpty := filepath.Join(dir, "from-empty.db")
+	if err := copyDBFile(f.empty, fromEmpty); err != nil {
+		return nil, err
+	}
+	if _, err = run(fromEmpty, "import", "-q", f.big); err != nil {
+		return nil, err
+	}
+	if f.afterEmpty, err = countsOf(fromEmpty); err != nil {
+		return nil, err
+	}
 	// The large import on a copy, twice to time it warm.
 	full := filepath.Join(dir, "full.db")
 	for range 2 {
@@ -423,7 +447,11 @@ func buildFixture(dir string) (*fixture, error) {
 	if err := copyDBFile(f.base, beforeSmall); err != nil {
 		return nil, err
 	}
-	for state, db := range map[counts]string{f.after: full, f.before: beforeSmall} {
+	emptySmall := filepath.Join(dir, "empty-small.db")
+	if err := copyDBFile(f.empty, emptySmall); err != nil {
+		return nil, err
+	}
+	for state, db := range map[counts]string{f.after: full, f.before: beforeSmall, f.afterEmpty: fromEmpty, f.emptied: emptySmall} {
 		if _, err := run(db, "import", "-q", f.small); err != nil {
 			return nil, err
 		}

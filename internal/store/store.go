@@ -60,7 +60,10 @@ var sqliteHeader = []byte("SQLite format 3\x00")
 // Connection settings that an import changes on its own connection and
 // restores (import.go: importPragmas, poolPragmas).
 const (
+	pragmaBusyTimeout = "busy_timeout(10000)"
 	pragmaForeignKeys = "foreign_keys(1)"
+	pragmaJournalMode = "journal_mode(WAL)"
+	pragmaSynchronous = "synchronous(NORMAL)"
 	pragmaTempStore   = "temp_store(MEMORY)"
 	pragmaMmapSize    = "mmap_size(1073741824)"
 )
@@ -69,7 +72,8 @@ const (
 // not in db.Exec, because database/sql pools connections.
 //   - busy_timeout: wait for another writer instead of failing at once.
 //   - journal_mode WAL: readers never block the writer, nor it them.
-//     https://www.sqlite.org/wal.html
+//     https://www.sqlite.org/wal.html (An import into an empty catalog
+//     leaves it for its duration: see BeginImport.)
 //   - synchronous NORMAL: durable at each checkpoint, safe with WAL.
 //   - recursive_triggers off: as in the sqlite3 shell, so the FTS triggers
 //     behave the same in every client.
@@ -84,10 +88,10 @@ const (
 func dsn(path string, opts Options) string {
 	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", pragmaBusyTimeout)
 	q.Add("_pragma", pragmaForeignKeys)
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", pragmaJournalMode)
+	q.Add("_pragma", pragmaSynchronous)
 	q.Add("_pragma", "recursive_triggers(0)")
 	q.Add("_pragma", pragmaTempStore)      // statement journals in memory: each insert would otherwise write one to a temp file
 	q.Add("_pragma", "cache_size(-16384)") // 16 MiB page cache per connection: more saves no CPU (measured)

@@ -501,6 +501,10 @@ func TestBulkImportRestoresSchema(t *testing.T) {
 			if _, err := im.EndSource(ctx); err != nil {
 				t.Fatal(err)
 			}
+			var mode string
+			if err := im.tx.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "delete" {
+				t.Errorf("journal_mode during an import into an empty catalog: %q, %v; want delete", mode, err)
+			}
 			if commit {
 				err = im.Commit(ctx)
 			} else {
@@ -521,6 +525,16 @@ func TestBulkImportRestoresSchema(t *testing.T) {
 			if n := count(t, s.DB, "PRAGMA mmap_size"); n != 1<<30 {
 				t.Errorf("mmap_size after the import: %d, want %d", n, 1<<30)
 			}
+			mode = ""
+			if err := s.DB.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+				t.Errorf("journal_mode after the import: %q, %v; want wal", mode, err)
+			}
+			if n := count(t, s.DB, "PRAGMA synchronous"); n != 1 {
+				t.Errorf("synchronous after the import: %d, want 1 (NORMAL)", n)
+			}
+			if _, err := os.Stat(s.Path + "-journal"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("rollback journal left behind: %v", err)
+			}
 			wantPapers := 0
 			if commit {
 				wantPapers = 3
@@ -535,6 +549,51 @@ func TestBulkImportRestoresSchema(t *testing.T) {
 			checkIntegrity(t, s.DB)
 		})
 	}
+}
+
+// TestImportBesideAReader: another connection that has the file open
+// keeps an import into an empty catalog in WAL mode (SQLite cannot leave
+// it then); the import works as any other, and the reader reads the
+// catalog as it was until the commit.
+func TestImportBesideAReader(t *testing.T) {
+	s, path := openTemp(t)
+	s.DB.SetMaxOpenConns(1)
+	reader, err := sql.Open("sqlite", dsn(path, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	if n := count(t, reader, "SELECT count(*) FROM papers"); n != 0 {
+		t.Fatalf("papers: %d", n)
+	}
+	ctx := context.Background()
+	im, err := s.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	if err := im.tx.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode beside a reader: %q, %v; want wal", mode, err)
+	}
+	if err := im.StartSource(ctx, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Add(ctx, 1, 1, paper(t, attention)); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, reader, "SELECT count(*) FROM papers"); n != 0 {
+		t.Errorf("the reader sees %d papers before the commit", n)
+	}
+	if _, err := im.EndSource(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, reader, "SELECT count(*) FROM papers"); n != 1 {
+		t.Errorf("the reader sees %d papers after the commit, want 1", n)
+	}
+	checkIntegrity(t, s.DB)
 }
 
 // importFiles imports fixture files (each one source) and commits.
