@@ -172,3 +172,21 @@ func (f Filters) args() filterArgs {
 func optString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
 func optInt(v int) sql.NullInt64 { return sql.NullInt64{Int64: int64(v), Valid: v != 0} }
+
+// byAuthor splits off the author filter that a plan driven by an author's
+// papers applies itself (ListPapersOfAuthor, ScanPapersOfAuthor: the
+// author anywhere in the list if that filter is given, else the first
+// author), leaving the others for the filter block. ok is false when
+// there is no author filter.
+func (f filterArgs) byAuthor() (family string, given sql.NullString, first int64, rest filterArgs, ok bool) {
+	rest = f
+	switch {
+	case f.authorFamily.Valid:
+		rest.authorFamily, rest.authorGiven = sql.NullString{}, sql.NullString{}
+		return f.authorFamily.String, f.authorGiven, 0, rest, true
+	case f.firstFamily.Valid:
+		rest.firstFamily, rest.firstGiven = sql.NullString{}, sql.NullString{}
+		return f.firstFamily.String, f.firstGiven, 1, rest, true
+	}
+	return "", sql.NullString{}, 0, f, false
+}

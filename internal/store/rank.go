@@ -563,11 +563,13 @@ func (s *Store) scanPapers(ctx context.Context, f filterArgs, before, limit int6
 
 // scanPapersOfAuthor is ScanPapersOfAuthor, its rows as SearchCandidates'.
 func (s *Store) scanPapersOfAuthor(ctx context.Context, f filterArgs, before, limit int64) ([]dbgen.SearchCandidatesRow, error) {
+	family, given, first, rest, _ := f.byAuthor()
 	rows, err := s.Q.ScanPapersOfAuthor(ctx, dbgen.ScanPapersOfAuthorParams{
+		ByFamily: family, ByGiven: given, ByFirst: first,
 		Before:   before,
-		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
-		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
-		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+		YearFrom: rest.yearFrom, YearTo: rest.yearTo, Venue: rest.venue,
+		AuthorFamily: rest.authorFamily, AuthorGiven: rest.authorGiven,
+		FirstFamily: rest.firstFamily, FirstGiven: rest.firstGiven,
 		Limit: limit,
 	})
 	out := make([]dbgen.SearchCandidatesRow, len(rows))

@@ -210,10 +210,12 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 	offset := int64(max(opt.Offset, 0))
 	switch {
 	case match == "" && s.fewPapersOfAuthor(ctx, f):
+		family, given, first, rest, _ := f.byAuthor()
 		rows, err := s.Q.ListPapersOfAuthor(ctx, dbgen.ListPapersOfAuthorParams{
-			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
-			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
-			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+			ByFamily: family, ByGiven: given, ByFirst: first,
+			YearFrom: rest.yearFrom, YearTo: rest.yearTo, Venue: rest.venue,
+			AuthorFamily: rest.authorFamily, AuthorGiven: rest.authorGiven,
+			FirstFamily: rest.firstFamily, FirstGiven: rest.firstGiven,
 			Limit: limit, Offset: offset,
 		})
 		if err != nil {
