@@ -6,9 +6,10 @@
 -- The typed comparison comes first so that sqlc types the parameter from
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
 -- "end filters" is the same in every query of this file that filters
--- (SearchPapers, SearchPapersNewest, SearchCandidates, ScanPapers,
--- ScanPapersOfAuthor, SearchPapersByYear, SearchPapersNewestByYear,
--- ListMatchingByYear, ListPapersOfAuthor and ListPapers);
+-- (SearchPapers, SearchPapersNewest, SearchCandidates,
+-- SearchCandidatesInYears, ScanPapers, ScanPapersOfAuthor,
+-- SearchPapersByYear, SearchPapersNewestByYear, ListMatchingByYear,
+-- ListPapersOfAuthor and ListPapers);
 -- TestFilterBlocksAgree (internal/store) keeps it so.
 --   - year_from, year_to: inclusive bounds on papers.year.
 --   - venue: a phrase, folded by importer.Fold, that must start at a word of
@@ -124,6 +125,50 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- end filters
 ORDER BY papers_fts.rowid DESC
 LIMIT sqlc.arg(limit);
+
+-- name: SearchCandidatesInYears :many
+-- SearchCandidates for a year filter that few papers pass (Search counts
+-- them first, CountPapersInYears): the ids of the papers in those years,
+-- from the papers_year index, make a set that each match is tested
+-- against before its row is read (+ keeps FTS5 from taking the IN as
+-- rowids to look up one by one). Without it each match the walk passes
+-- costs a seek into papers to read its year: model year:2018 walked 10,000
+-- matches for 500 in 2018 (41 ms in the C shell; 5 ms this way). The
+-- filter block still applies, year bounds included.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    p.abstract,
+    p.authors
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH sqlc.arg(match)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
+                      AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                           OR sqlc.narg(author_given) IS NULL)))
+    AND (CAST(sqlc.narg(first_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                      AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                           OR sqlc.narg(first_given) IS NULL)))
+    -- end filters
+    AND +papers_fts.rowid IN (SELECT y.id FROM papers y WHERE y.year >= sqlc.arg(in_from) AND y.year <= sqlc.arg(in_to))
+ORDER BY papers_fts.rowid DESC
+LIMIT sqlc.arg(limit);
+
+-- name: CountPapersInYears :one
+-- How many papers have a year in [from, to], counting no further than
+-- upto (the papers_year index).
+SELECT count(*) FROM (SELECT 1 FROM papers WHERE year >= sqlc.arg(from_year) AND year <= sqlc.arg(to_year) LIMIT sqlc.arg(upto));
 
 -- name: ScanPapers :many
 -- Papers newest first (by id, below before) that pass the filters, with

@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countPapersStmt, err = db.PrepareContext(ctx, countPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPapers: %w", err)
 	}
+	if q.countPapersInYearsStmt, err = db.PrepareContext(ctx, countPapersInYears); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPapersInYears: %w", err)
+	}
 	if q.countStaleAuthorsStmt, err = db.PrepareContext(ctx, countStaleAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountStaleAuthors: %w", err)
 	}
@@ -162,6 +165,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.searchCandidatesStmt, err = db.PrepareContext(ctx, searchCandidates); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchCandidates: %w", err)
 	}
+	if q.searchCandidatesInYearsStmt, err = db.PrepareContext(ctx, searchCandidatesInYears); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchCandidatesInYears: %w", err)
+	}
 	if q.searchPapersStmt, err = db.PrepareContext(ctx, searchPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapers: %w", err)
 	}
@@ -219,6 +225,11 @@ func (q *Queries) Close() error {
 	if q.countPapersStmt != nil {
 		if cerr := q.countPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countPapersStmt: %w", cerr)
+		}
+	}
+	if q.countPapersInYearsStmt != nil {
+		if cerr := q.countPapersInYearsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPapersInYearsStmt: %w", cerr)
 		}
 	}
 	if q.countStaleAuthorsStmt != nil {
@@ -421,6 +432,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing searchCandidatesStmt: %w", cerr)
 		}
 	}
+	if q.searchCandidatesInYearsStmt != nil {
+		if cerr := q.searchCandidatesInYearsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchCandidatesInYearsStmt: %w", cerr)
+		}
+	}
 	if q.searchPapersStmt != nil {
 		if cerr := q.searchPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchPapersStmt: %w", cerr)
@@ -506,6 +522,7 @@ type Queries struct {
 	countAuthorsStmt             *sql.Stmt
 	countMatchesStmt             *sql.Stmt
 	countPapersStmt              *sql.Stmt
+	countPapersInYearsStmt       *sql.Stmt
 	countStaleAuthorsStmt        *sql.Stmt
 	fTSAveragesStmt              *sql.Stmt
 	familyNamesStmt              *sql.Stmt
@@ -546,6 +563,7 @@ type Queries struct {
 	scanPapersStmt               *sql.Stmt
 	scanPapersOfAuthorStmt       *sql.Stmt
 	searchCandidatesStmt         *sql.Stmt
+	searchCandidatesInYearsStmt  *sql.Stmt
 	searchPapersStmt             *sql.Stmt
 	searchPapersByYearStmt       *sql.Stmt
 	searchPapersNewestStmt       *sql.Stmt
@@ -566,6 +584,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countAuthorsStmt:             q.countAuthorsStmt,
 		countMatchesStmt:             q.countMatchesStmt,
 		countPapersStmt:              q.countPapersStmt,
+		countPapersInYearsStmt:       q.countPapersInYearsStmt,
 		countStaleAuthorsStmt:        q.countStaleAuthorsStmt,
 		fTSAveragesStmt:              q.fTSAveragesStmt,
 		familyNamesStmt:              q.familyNamesStmt,
@@ -606,6 +625,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		scanPapersStmt:               q.scanPapersStmt,
 		scanPapersOfAuthorStmt:       q.scanPapersOfAuthorStmt,
 		searchCandidatesStmt:         q.searchCandidatesStmt,
+		searchCandidatesInYearsStmt:  q.searchCandidatesInYearsStmt,
 		searchPapersStmt:             q.searchPapersStmt,
 		searchPapersByYearStmt:       q.searchPapersByYearStmt,
 		searchPapersNewestStmt:       q.searchPapersNewestStmt,

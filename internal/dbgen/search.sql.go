@@ -72,6 +72,25 @@ func (q *Queries) CountPapers(ctx context.Context) (int64, error) {
 	return count, err
 }
 
+const countPapersInYears = `-- name: CountPapersInYears :one
+SELECT count(*) FROM (SELECT 1 FROM papers WHERE year >= ?1 AND year <= ?2 LIMIT ?3)
+`
+
+type CountPapersInYearsParams struct {
+	FromYear sql.NullInt64
+	ToYear   sql.NullInt64
+	Upto     int64
+}
+
+// How many papers have a year in [from, to], counting no further than
+// upto (the papers_year index).
+func (q *Queries) CountPapersInYears(ctx context.Context, arg CountPapersInYearsParams) (int64, error) {
+	row := q.queryRow(ctx, q.countPapersInYearsStmt, countPapersInYears, arg.FromYear, arg.ToYear, arg.Upto)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const fTSAverages = `-- name: FTSAverages :one
 SELECT block FROM papers_fts_data WHERE id = 1
 `
@@ -970,6 +989,113 @@ func (q *Queries) SearchCandidates(ctx context.Context, arg SearchCandidatesPara
 	return items, nil
 }
 
+const searchCandidatesInYears = `-- name: SearchCandidatesInYears :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    p.abstract,
+    p.authors
+FROM papers_fts
+JOIN papers p ON p.id = papers_fts.rowid
+WHERE papers_fts MATCH ?1
+    -- filters:
+    AND (p.year >= ?2 OR ?2 IS NULL)
+    AND (p.year <= ?3 OR ?3 IS NULL)
+    AND (CAST(?4 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?4) > 0)
+    AND (CAST(?5 AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND a.family_key = ?5
+                      AND (a.name_key LIKE ?5 || '|' || ?6 || '%'
+                           OR ?6 IS NULL)))
+    AND (CAST(?7 AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = ?7
+                      AND (a.name_key LIKE ?7 || '|' || ?8 || '%'
+                           OR ?8 IS NULL)))
+    -- end filters
+    AND +papers_fts.rowid IN (SELECT y.id FROM papers y WHERE y.year >= ?9 AND y.year <= ?10)
+ORDER BY papers_fts.rowid DESC
+LIMIT ?11
+`
+
+type SearchCandidatesInYearsParams struct {
+	Match        string
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	InFrom       sql.NullInt64
+	InTo         sql.NullInt64
+	Limit        int64
+}
+
+type SearchCandidatesInYearsRow struct {
+	ID       int64
+	Year     sql.NullInt64
+	Title    string
+	Venue    sql.NullString
+	Doi      sql.NullString
+	Abstract sql.NullString
+	Authors  string
+}
+
+// SearchCandidates for a year filter that few papers pass (Search counts
+// them first, CountPapersInYears): the ids of the papers in those years,
+// from the papers_year index, make a set that each match is tested
+// against before its row is read (+ keeps FTS5 from taking the IN as
+// rowids to look up one by one). Without it each match the walk passes
+// costs a seek into papers to read its year: model year:2018 walked 10,000
+// matches for 500 in 2018 (41 ms in the C shell; 5 ms this way). The
+// filter block still applies, year bounds included.
+func (q *Queries) SearchCandidatesInYears(ctx context.Context, arg SearchCandidatesInYearsParams) ([]SearchCandidatesInYearsRow, error) {
+	rows, err := q.query(ctx, q.searchCandidatesInYearsStmt, searchCandidatesInYears,
+		arg.Match,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.InFrom,
+		arg.InTo,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SearchCandidatesInYearsRow
+	for rows.Next() {
+		var i SearchCandidatesInYearsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+			&i.Abstract,
+			&i.Authors,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const searchPapers = `-- name: SearchPapers :many
 
 SELECT
@@ -1040,9 +1166,10 @@ type SearchPapersRow struct {
 // The typed comparison comes first so that sqlc types the parameter from
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
 // "end filters" is the same in every query of this file that filters
-// (SearchPapers, SearchPapersNewest, SearchCandidates, ScanPapers,
-// ScanPapersOfAuthor, SearchPapersByYear, SearchPapersNewestByYear,
-// ListMatchingByYear, ListPapersOfAuthor and ListPapers);
+// (SearchPapers, SearchPapersNewest, SearchCandidates,
+// SearchCandidatesInYears, ScanPapers, ScanPapersOfAuthor,
+// SearchPapersByYear, SearchPapersNewestByYear, ListMatchingByYear,
+// ListPapersOfAuthor and ListPapers);
 // TestFilterBlocksAgree (internal/store) keeps it so.
 //   - year_from, year_to: inclusive bounds on papers.year.
 //   - venue: a phrase, folded by importer.Fold, that must start at a word of

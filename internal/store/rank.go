@@ -247,6 +247,21 @@ func (s *Store) candidates(ctx context.Context, match, cond string, f filterArgs
 	if cond != "" {
 		match = "(" + match + ") AND " + cond
 	}
+	if lo, hi, ok := s.fewInYears(ctx, f); ok {
+		rows, err := s.Q.SearchCandidatesInYears(ctx, dbgen.SearchCandidatesInYearsParams{
+			Match:    match,
+			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+			InFrom: lo, InTo: hi,
+			Limit: limit,
+		})
+		out := make([]dbgen.SearchCandidatesRow, len(rows))
+		for i, r := range rows {
+			out[i] = dbgen.SearchCandidatesRow(r)
+		}
+		return out, searchError(err)
+	}
 	rows, err := s.Q.SearchCandidates(ctx, dbgen.SearchCandidatesParams{
 		Match:    match,
 		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
@@ -255,6 +270,32 @@ func (s *Store) candidates(ctx context.Context, match, cond string, f filterArgs
 		Limit: limit,
 	})
 	return rows, searchError(err)
+}
+
+// defaultYearSetAtMost is how many papers a year filter may pass for
+// candidates to test the matches against the set of their ids
+// (SearchCandidatesInYears) rather than read each match's year. Building
+// the set costs about 0.5 µs a paper, reading a year about 3 µs a match
+// walked, and the walk passes 500 matches for each share of the catalog
+// the years hold: they break even near the square root of 3,000 times the
+// papers, 26,000 for the corpora and 55,000 for a million.
+const defaultYearSetAtMost = 20_000
+
+// fewInYears reports whether a year filter is on and at most
+// Store.yearSetAtMost papers pass it; lo and hi are its bounds, closed.
+func (s *Store) fewInYears(ctx context.Context, f filterArgs) (lo, hi sql.NullInt64, ok bool) {
+	if !f.yearFrom.Valid && !f.yearTo.Valid {
+		return lo, hi, false
+	}
+	lo, hi = f.yearFrom, f.yearTo
+	if !lo.Valid {
+		lo = sql.NullInt64{Int64: math.MinInt32, Valid: true}
+	}
+	if !hi.Valid {
+		hi = sql.NullInt64{Int64: math.MaxInt32, Valid: true}
+	}
+	n, err := s.Q.CountPapersInYears(ctx, dbgen.CountPapersInYearsParams{FromYear: lo, ToYear: hi, Upto: s.yearSetAtMost + 1})
+	return lo, hi, err == nil && n <= s.yearSetAtMost
 }
 
 // rankee is a paper that catalog ranks itself: its hit, and the text of

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -56,36 +57,40 @@ func TestRankNewestAgreesWithFTS5(t *testing.T) {
 		{"author filter", "model", Filters{Author: name("Chan")}},
 		{"venue filter", "translation", Filters{Venue: "translating and"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			match := ftsquery.Plain(tt.text)
-			if _, ok := queryPhrases(match, tt.f); !ok {
-				t.Fatalf("%q is not ranked by catalog: not a test of it", tt.text)
-			}
-			opt := SearchOptions{Filters: tt.f, Limit: 20, MarkOpen: "[", MarkClose: "]", Ellipsis: "..."}
-			s.RankWindow = DefaultRankWindow
-			got, err := s.Search(ctx, match, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.RankWindow = 0
-			want, err := s.Search(ctx, match, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(want) == 0 {
-				t.Fatal("no hits: not a test")
-			}
-			if len(got) != len(want) {
-				t.Fatalf("got %d hits, want %d", len(got), len(want))
-			}
-			for i := range want {
-				g, w := got[i], want[i]
-				if g.ID != w.ID || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet || !reflect.DeepEqual(g.Authors, w.Authors) {
-					t.Errorf("hit %d: got %d %.12f %q %v, want %d %.12f %q %v", i, g.ID, g.Score, g.Snippet, g.Authors, w.ID, w.Score, w.Snippet, w.Authors)
+	// The years' set and the years read match by match (candidates).
+	for _, setAtMost := range []int64{defaultYearSetAtMost, 0} {
+		s.yearSetAtMost = setAtMost
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/year set at most %d", tt.name, setAtMost), func(t *testing.T) {
+				match := ftsquery.Plain(tt.text)
+				if _, ok := queryPhrases(match, tt.f); !ok {
+					t.Fatalf("%q is not ranked by catalog: not a test of it", tt.text)
 				}
-			}
-		})
+				opt := SearchOptions{Filters: tt.f, Limit: 20, MarkOpen: "[", MarkClose: "]", Ellipsis: "..."}
+				s.RankWindow = DefaultRankWindow
+				got, err := s.Search(ctx, match, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.RankWindow = 0
+				want, err := s.Search(ctx, match, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(want) == 0 {
+					t.Fatal("no hits: not a test")
+				}
+				if len(got) != len(want) {
+					t.Fatalf("got %d hits, want %d", len(got), len(want))
+				}
+				for i := range want {
+					g, w := got[i], want[i]
+					if g.ID != w.ID || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet || !reflect.DeepEqual(g.Authors, w.Authors) {
+						t.Errorf("hit %d: got %d %.12f %q %v, want %d %.12f %q %v", i, g.ID, g.Score, g.Snippet, g.Authors, w.ID, w.Score, w.Snippet, w.Authors)
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -35,8 +35,9 @@ type Store struct {
 	// DefaultRankWindow.
 	RankWindow int
 
-	rankInGoFrom float64 // defaultRankInGoFrom; the tests lower it
-	scanAtMost   int64   // defaultScanAtMost; the tests lower it
+	rankInGoFrom  float64 // defaultRankInGoFrom; the tests lower it
+	scanAtMost    int64   // defaultScanAtMost; the tests lower it
+	yearSetAtMost int64   // defaultYearSetAtMost; the tests change it
 }
 
 // Options tune Open.
@@ -121,7 +122,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{DB: sqldb, Path: path, RankWindow: DefaultRankWindow, rankInGoFrom: defaultRankInGoFrom, scanAtMost: defaultScanAtMost}
+	s := &Store{DB: sqldb, Path: path, RankWindow: DefaultRankWindow, rankInGoFrom: defaultRankInGoFrom, scanAtMost: defaultScanAtMost, yearSetAtMost: defaultYearSetAtMost}
 	if err := s.init(ctx, opts); err != nil {
 		sqldb.Close()
 		return nil, err
