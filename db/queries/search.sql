@@ -9,7 +9,7 @@
 -- (SearchPapers, SearchPapersNewest, SearchCandidates,
 -- SearchCandidatesInYears, ScanPapers, ScanPapersOfAuthor,
 -- SearchPapersByYear, SearchPapersNewestByYear, ListMatchingByYear,
--- ListPapersOfAuthor and ListPapers);
+-- ListPapersOfAuthor, ListPapers and ListPapersInYears);
 -- TestFilterBlocksAgree (internal/store) keeps it so.
 --   - year_from, year_to: inclusive bounds on papers.year.
 --   - venue: a phrase, folded by importer.Fold, that must start at a word of
@@ -465,6 +465,38 @@ WHERE TRUE
                       AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
                            OR sqlc.narg(first_given) IS NULL)))
     -- end filters
+ORDER BY p.year DESC, p.id DESC
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: ListPapersInYears :many
+-- ListPapers with a year filter: the same, with the filter's bounds also
+-- written as a plain range (in_from, in_to; Search passes the filter's
+-- bounds, or the widest years for an open end) that SQLite can walk on
+-- papers_year; the filter's own form (... OR @year_from IS NULL) hides it.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE TRUE
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
+                      AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                           OR sqlc.narg(author_given) IS NULL)))
+    AND (CAST(sqlc.narg(first_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                      AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                           OR sqlc.narg(first_given) IS NULL)))
+    -- end filters
+    AND p.year >= sqlc.arg(in_from) AND p.year <= sqlc.arg(in_to)
 ORDER BY p.year DESC, p.id DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 

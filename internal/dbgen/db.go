@@ -117,6 +117,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPapersStmt, err = db.PrepareContext(ctx, listPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPapers: %w", err)
 	}
+	if q.listPapersInYearsStmt, err = db.PrepareContext(ctx, listPapersInYears); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPapersInYears: %w", err)
+	}
 	if q.listPapersOfAuthorStmt, err = db.PrepareContext(ctx, listPapersOfAuthor); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPapersOfAuthor: %w", err)
 	}
@@ -352,6 +355,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPapersStmt: %w", cerr)
 		}
 	}
+	if q.listPapersInYearsStmt != nil {
+		if cerr := q.listPapersInYearsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPapersInYearsStmt: %w", cerr)
+		}
+	}
 	if q.listPapersOfAuthorStmt != nil {
 		if cerr := q.listPapersOfAuthorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPapersOfAuthorStmt: %w", cerr)
@@ -547,6 +555,7 @@ type Queries struct {
 	listPaperAuthorsStmt         *sql.Stmt
 	listPaperSourcesStmt         *sql.Stmt
 	listPapersStmt               *sql.Stmt
+	listPapersInYearsStmt        *sql.Stmt
 	listPapersOfAuthorStmt       *sql.Stmt
 	listSourceRecordsStmt        *sql.Stmt
 	matchDetailStmt              *sql.Stmt
@@ -609,6 +618,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPaperAuthorsStmt:         q.listPaperAuthorsStmt,
 		listPaperSourcesStmt:         q.listPaperSourcesStmt,
 		listPapersStmt:               q.listPapersStmt,
+		listPapersInYearsStmt:        q.listPapersInYearsStmt,
 		listPapersOfAuthorStmt:       q.listPapersOfAuthorStmt,
 		listSourceRecordsStmt:        q.listSourceRecordsStmt,
 		matchDetailStmt:              q.matchDetailStmt,

@@ -287,6 +287,14 @@ func (s *Store) fewInYears(ctx context.Context, f filterArgs) (lo, hi sql.NullIn
 	if !f.yearFrom.Valid && !f.yearTo.Valid {
 		return lo, hi, false
 	}
+	lo, hi = yearBounds(f)
+	n, err := s.Q.CountPapersInYears(ctx, dbgen.CountPapersInYearsParams{FromYear: lo, ToYear: hi, Upto: s.yearSetAtMost + 1})
+	return lo, hi, err == nil && n <= s.yearSetAtMost
+}
+
+// yearBounds are a year filter's bounds as a closed range, an open end
+// made the widest year.
+func yearBounds(f filterArgs) (lo, hi sql.NullInt64) {
 	lo, hi = f.yearFrom, f.yearTo
 	if !lo.Valid {
 		lo = sql.NullInt64{Int64: math.MinInt32, Valid: true}
@@ -294,8 +302,7 @@ func (s *Store) fewInYears(ctx context.Context, f filterArgs) (lo, hi sql.NullIn
 	if !hi.Valid {
 		hi = sql.NullInt64{Int64: math.MaxInt32, Valid: true}
 	}
-	n, err := s.Q.CountPapersInYears(ctx, dbgen.CountPapersInYearsParams{FromYear: lo, ToYear: hi, Upto: s.yearSetAtMost + 1})
-	return lo, hi, err == nil && n <= s.yearSetAtMost
+	return lo, hi
 }
 
 // rankee is a paper that catalog ranks itself: its hit, and the text of

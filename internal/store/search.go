@@ -224,6 +224,21 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
 		}
+	case match == "" && (f.yearFrom.Valid || f.yearTo.Valid):
+		lo, hi := yearBounds(f)
+		rows, err := s.Q.ListPapersInYears(ctx, dbgen.ListPapersInYearsParams{
+			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+			InFrom: lo, InTo: hi,
+			Limit: limit, Offset: offset,
+		})
+		if err != nil {
+			return nil, false, explain(err)
+		}
+		for _, r := range rows {
+			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
+		}
 	case match == "":
 		rows, err := s.Q.ListPapers(ctx, dbgen.ListPapersParams{
 			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
