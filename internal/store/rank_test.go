@@ -412,7 +412,7 @@ func TestRankByYearAgreesWithFTS5(t *testing.T) {
 // must give FTS5's page when the fixtures, fewer than the window, make the
 // document counts exact: the same hits, order, scores, snippets and
 // authors, with and without filters. scanNewest finds the matches by
-// reading every paper (scanAtMost is raised so that it does); rankPrefix
+// reading every paper (scanAtMost is raised so that it does); rankFew
 // takes them from FTS5 and ranks them with as few statements as it can.
 func TestPrefixPlansAgreeWithFTS5(t *testing.T) {
 	s, _ := openTemp(t)
@@ -423,12 +423,12 @@ func TestPrefixPlansAgreeWithFTS5(t *testing.T) {
 		"scanNewest": func(match string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions) ([]Hit, bool, error) {
 			return s.scanNewest(ctx, phrases, f, opt, DefaultRankWindow, 0, 20)
 		},
-		"rankPrefix": func(match string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions) ([]Hit, bool, error) {
+		"rankFew": func(match string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions) ([]Hit, bool, error) {
 			cond, _, err := s.authorCondition(ctx, f)
 			if err != nil {
 				return nil, false, err
 			}
-			hits, err := s.rankPrefix(ctx, MatchExpr(match, opt.Filters), cond, phrases, f, opt, DefaultRankWindow, 0, 20)
+			hits, err := s.rankFew(ctx, MatchExpr(match, opt.Filters), cond, phrases, f, opt, DefaultRankWindow, 0, 20)
 			return hits, true, err
 		},
 	}

@@ -343,8 +343,20 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 					if ok || err != nil {
 						return hits, false, err
 					}
-					hits, err = s.rankPrefix(ctx, match, cond, phrases, f, opt, window, offset, limit)
+					hits, err = s.rankFew(ctx, match, cond, phrases, f, opt, window, offset, limit)
 					return hits, false, err
+				}
+				if len(phrases) == 1 && len(phrases[0].Terms) > 1 && f == (filterArgs{}) {
+					// A phrase of several words: FTS5 counts its documents
+					// by reading each word's doclist, positions and all.
+					words, err := s.wordDocs(ctx, phrases[0], window)
+					if err != nil {
+						return nil, false, err
+					}
+					if words >= s.rankInGoFrom {
+						hits, err := s.rankFew(ctx, match, cond, phrases, f, opt, window, offset, limit)
+						return hits, false, err
+					}
 				}
 				docs, err := s.phraseDocs(ctx, phrases, window)
 				if err != nil {
