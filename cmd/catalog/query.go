@@ -214,7 +214,8 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions) {
 		fmt.Fprintf(w, "order:   newest first (year, then most recently added), unranked: the text is\n"+
 			"         only stopwords\n")
 	case so.Sort == store.ByYear:
-		fmt.Fprintf(w, "order:   newest first, then by score\n")
+		fmt.Fprintf(w, "order:   newest first, then by score; in a year with more than %d matches, its\n"+
+			"         %d newest are ranked\n", store.DefaultRankWindow, store.DefaultRankWindow)
 	case so.NewestFirst:
 		fmt.Fprintf(w, "order:   newest first, unranked: the text is only stopwords\n")
 	case len(so.Filters.Describe()) > 0:

@@ -242,6 +242,11 @@ WHERE p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.au
 ORDER BY p.id DESC
 LIMIT sqlc.arg(limit);
 
+-- name: YearAtMost :one
+-- The newest year of a paper at or before year (no row: none): Search
+-- walks the years one by one, newest first, for a search sorted by year.
+SELECT year FROM papers WHERE year <= sqlc.arg(year) ORDER BY year DESC LIMIT 1;
+
 -- name: CountMatches :one
 -- How many papers match: cheap only when few do (Search asks it when a
 -- phrase has fewer matches than the rank window).

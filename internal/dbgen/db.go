@@ -195,6 +195,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.unindexPaperStmt, err = db.PrepareContext(ctx, unindexPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query UnindexPaper: %w", err)
 	}
+	if q.yearAtMostStmt, err = db.PrepareContext(ctx, yearAtMost); err != nil {
+		return nil, fmt.Errorf("error preparing query YearAtMost: %w", err)
+	}
 	return &q, nil
 }
 
@@ -485,6 +488,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing unindexPaperStmt: %w", cerr)
 		}
 	}
+	if q.yearAtMostStmt != nil {
+		if cerr := q.yearAtMostStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing yearAtMostStmt: %w", cerr)
+		}
+	}
 	return err
 }
 
@@ -581,6 +589,7 @@ type Queries struct {
 	setSourceRecordsStmt         *sql.Stmt
 	staleAuthorsStmt             *sql.Stmt
 	unindexPaperStmt             *sql.Stmt
+	yearAtMostStmt               *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -644,5 +653,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setSourceRecordsStmt:         q.setSourceRecordsStmt,
 		staleAuthorsStmt:             q.staleAuthorsStmt,
 		unindexPaperStmt:             q.unindexPaperStmt,
+		yearAtMostStmt:               q.yearAtMostStmt,
 	}
 }

@@ -1623,3 +1623,16 @@ func (q *Queries) SearchPapersNewestByYear(ctx context.Context, arg SearchPapers
 	}
 	return items, nil
 }
+
+const yearAtMost = `-- name: YearAtMost :one
+SELECT year FROM papers WHERE year <= ?1 ORDER BY year DESC LIMIT 1
+`
+
+// The newest year of a paper at or before year (no row: none): Search
+// walks the years one by one, newest first, for a search sorted by year.
+func (q *Queries) YearAtMost(ctx context.Context, year sql.NullInt64) (sql.NullInt64, error) {
+	row := q.queryRow(ctx, q.yearAtMostStmt, yearAtMost, year)
+	var year_2 sql.NullInt64
+	err := row.Scan(&year_2)
+	return year_2, err
+}

@@ -262,19 +262,7 @@ func (s *Store) candidates(ctx context.Context, match, cond string, f filterArgs
 		match = "(" + match + ") AND " + cond
 	}
 	if lo, hi, ok := s.fewInYears(ctx, f); ok {
-		rows, err := s.Q.SearchCandidatesInYears(ctx, dbgen.SearchCandidatesInYearsParams{
-			Match:    match,
-			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
-			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
-			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
-			InFrom: lo, InTo: hi,
-			Limit: limit,
-		})
-		out := make([]dbgen.SearchCandidatesRow, len(rows))
-		for i, r := range rows {
-			out[i] = dbgen.SearchCandidatesRow(r)
-		}
-		return out, searchError(err)
+		return s.candidatesInYears(ctx, match, f, lo, hi, limit)
 	}
 	rows, err := s.Q.SearchCandidates(ctx, dbgen.SearchCandidatesParams{
 		Match:    match,
@@ -284,6 +272,72 @@ func (s *Store) candidates(ctx context.Context, match, cond string, f filterArgs
 		Limit: limit,
 	})
 	return rows, searchError(err)
+}
+
+// candidatesInYears are candidates' rows for a match (the author
+// condition already in it) among the papers with a year in [lo, hi]
+// (SearchCandidatesInYears), which pass the filters too.
+func (s *Store) candidatesInYears(ctx context.Context, match string, f filterArgs, lo, hi sql.NullInt64, limit int64) ([]dbgen.SearchCandidatesRow, error) {
+	rows, err := s.Q.SearchCandidatesInYears(ctx, dbgen.SearchCandidatesInYearsParams{
+		Match:    match,
+		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+		InFrom: lo, InTo: hi,
+		Limit: limit,
+	})
+	out := make([]dbgen.SearchCandidatesRow, len(rows))
+	for i, r := range rows {
+		out[i] = dbgen.SearchCandidatesRow(r)
+	}
+	return out, searchError(err)
+}
+
+// maxYearsWalked bounds the years rankEachYear walks for one page.
+const maxYearsWalked = 12
+
+// rankEachYear ranks a search sorted by year that matches many papers one
+// year at a time, newest first: for each year, the window newest matches
+// in it (candidatesInYears: the year's papers as a set, against which the
+// matches are tested without reading their rows), scored here, until the
+// page is full. Sorting every match by year, as SearchPapersByYear does,
+// reads the row of each match for its year and ranks them all: neural
+// sort:year read 35,000 rows. Within a year with more matches than the
+// window, only the newest window of them are ranked, as a search by
+// relevance ranks only the newest window overall. ok is false when the
+// years run out (papers without a year come last) or past maxYearsWalked:
+// the search is then SearchPapersByYear's. docs are the phrases' counts.
+func (s *Store) rankEachYear(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, opt SearchOptions, window, offset, limit int64) (hits []Hit, ok bool, err error) {
+	if cond != "" {
+		match = "(" + match + ") AND " + cond
+	}
+	lo, hi := yearBounds(f)
+	var ranked []rankee
+	year := hi
+	for walked := 0; int64(len(ranked)) < offset+limit; walked++ {
+		if walked == maxYearsWalked {
+			return nil, false, nil
+		}
+		y, err := s.Q.YearAtMost(ctx, year)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && y.Int64 < lo.Int64 {
+			return nil, false, nil // the years ran out
+		}
+		if err != nil {
+			return nil, false, explain(err)
+		}
+		rows, err := s.candidatesInYears(ctx, match, f, y, y, window)
+		if err != nil {
+			return nil, false, err
+		}
+		cands, err := s.score(ctx, rows, phrases, docs)
+		if err != nil {
+			return nil, false, err
+		}
+		sortByScore(cands)
+		ranked = append(ranked, cands...)
+		year = sql.NullInt64{Int64: y.Int64 - 1, Valid: true}
+	}
+	return withSnippets(page(ranked, offset, limit), phrases, opt), true, nil
 }
 
 // defaultYearSetAtMost is how many papers a year filter may pass for

@@ -575,3 +575,79 @@ func TestListPapersInYears(t *testing.T) {
 		})
 	}
 }
+
+// TestRankEachYearAgreesWithFTS5: ranked a year at a time, with a window
+// that holds every match of a year (the fixtures are small, and the
+// document counts exact), a search sorted by year must give FTS5's page
+// (RankWindow 0: SearchPapersByYear, every match sorted by year and
+// rank), with and without filters; and rankEachYear must give up when the
+// page reaches the papers without a year.
+func TestRankEachYearAgreesWithFTS5(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name          string
+		text          string
+		f             Filters
+		offset, limit int64
+	}{
+		{"word", "learning", Filters{}, 0, 10},
+		{"page", "model", Filters{}, 3, 5},
+		{"two words", "linear models", Filters{}, 0, 4},
+		{"phrase", "machine-learning", Filters{}, 0, 3},
+		{"years", "data", Filters{YearFrom: 2000, YearTo: 2020}, 1, 6},
+		{"venue", "learning", Filters{Venue: "proceedings"}, 0, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			match := MatchExpr(ftsquery.Plain(tt.text), tt.f)
+			phrases, ok := queryPhrases(ftsquery.Plain(tt.text), tt.f)
+			if !ok {
+				t.Fatal("not phrases")
+			}
+			docs, err := s.phraseDocs(ctx, phrases, DefaultRankWindow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.countFew(ctx, phrases, &docs); err != nil {
+				t.Fatal(err)
+			}
+			opt := SearchOptions{Filters: tt.f, Sort: ByYear, Limit: int(tt.limit), Offset: int(tt.offset), MarkOpen: "[", MarkClose: "]"}
+			got, ok, err := s.rankEachYear(ctx, match, "", phrases, docs, tt.f.args(), opt, DefaultRankWindow, tt.offset, tt.limit)
+			if err != nil || !ok {
+				t.Fatalf("rankEachYear: ok %v, %v", ok, err)
+			}
+			s.RankWindow = 0
+			want, err := s.Search(ctx, ftsquery.Plain(tt.text), opt)
+			s.RankWindow = DefaultRankWindow
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int64(len(want)) != tt.limit {
+				t.Fatalf("%d hits: not a test", len(want))
+			}
+			if len(got) != len(want) {
+				t.Fatalf("got %d hits, want %d", len(got), len(want))
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				if g.ID != w.ID || g.Year != w.Year || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet {
+					t.Errorf("hit %d: got %d (%d) %.12f %q, want %d (%d) %.12f %q", i, g.ID, g.Year, g.Score, g.Snippet, w.ID, w.Year, w.Score, w.Snippet)
+				}
+			}
+		})
+	}
+	// Every match of "learning": the last page holds papers without a year.
+	phrases, _ := queryPhrases(ftsquery.Plain("learning"), Filters{})
+	docs, err := s.phraseDocs(ctx, phrases, DefaultRankWindow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Q.CountMatches(ctx, ftsquery.Plain("learning"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.rankEachYear(ctx, ftsquery.Plain("learning"), "", phrases, docs, filterArgs{}, SearchOptions{}, DefaultRankWindow, 0, n); err != nil || ok {
+		t.Errorf("every match: ok %v, %v; want not ok (papers without a year, or too many years)", ok, err)
+	}
+}

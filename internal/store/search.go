@@ -284,10 +284,36 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
 		}
 	case opt.Sort == ByYear:
-		if phrases, ok := queryPhrases(text, opt.Filters); ok && s.RankWindow > 0 && f != (filterArgs{}) {
-			hits, ok, err := s.rankByYear(ctx, match, cond, phrases, f, opt, offset, limit)
-			if ok || err != nil {
-				return hits, false, err
+		if phrases, ok := queryPhrases(text, opt.Filters); ok && s.RankWindow > 0 {
+			// An author or venue filter leaves few papers, all ranked
+			// (rankByYear); many matches are ranked a year at a time.
+			narrow := f.authorFamily.Valid || f.firstFamily.Valid || f.venue.Valid
+			if narrow {
+				hits, ok, err := s.rankByYear(ctx, match, cond, phrases, f, opt, offset, limit)
+				if ok || err != nil {
+					return hits, false, err
+				}
+			}
+			if !hasPrefix(phrases) && limit > 0 {
+				// Many matches: a year at a time. (A prefix would have
+				// FTS5 merge its terms for each year.)
+				window := int64(s.RankWindow)
+				docs, err := s.phraseDocs(ctx, phrases, window)
+				if err != nil {
+					return nil, false, err
+				}
+				if !slices.Contains(docs.few, true) && slices.Min(docs.docs) >= maxByYear {
+					hits, ok, err := s.rankEachYear(ctx, match, cond, phrases, docs, f, opt, window, offset, limit)
+					if ok || err != nil {
+						return hits, false, err
+					}
+				}
+			}
+			if !narrow && f != (filterArgs{}) {
+				hits, ok, err := s.rankByYear(ctx, match, cond, phrases, f, opt, offset, limit)
+				if ok || err != nil {
+					return hits, false, err
+				}
 			}
 		}
 		rows, err := s.Q.SearchPapersByYear(ctx, dbgen.SearchPapersByYearParams{
