@@ -340,24 +340,30 @@ func (s *Store) rankEachYear(ctx context.Context, match, cond string, phrases []
 	return withSnippets(page(ranked, offset, limit), phrases, opt), true, nil
 }
 
-// defaultYearSetAtMost is how many papers a year filter may pass for
-// candidates to test the matches against the set of their ids
+// defaultYearSetAtMost is the least number of papers a year filter may
+// pass for candidates to test the matches against the set of their ids
 // (SearchCandidatesInYears) rather than read each match's year. Building
 // the set costs about 0.5 µs a paper, reading a year about 3 µs a match
 // walked, and the walk passes 500 matches for each share of the catalog
 // the years hold: they break even near the square root of 3,000 times the
-// papers, 26,000 for the corpora and 55,000 for a million.
+// papers, 26,000 for the corpora and 55,000 for a million, the bound
+// fewInYears uses when it is higher. 0 (the tests) never takes the set.
 const defaultYearSetAtMost = 20_000
 
-// fewInYears reports whether a year filter is on and at most
-// Store.yearSetAtMost papers pass it; lo and hi are its bounds, closed.
+// fewInYears reports whether a year filter is on and few enough papers
+// pass it (see defaultYearSetAtMost); lo and hi are its bounds, closed.
 func (s *Store) fewInYears(ctx context.Context, f filterArgs) (lo, hi sql.NullInt64, ok bool) {
-	if !f.yearFrom.Valid && !f.yearTo.Valid {
+	if !f.yearFrom.Valid && !f.yearTo.Valid || s.yearSetAtMost == 0 {
 		return lo, hi, false
 	}
+	maxID, err := s.Q.MaxPaperID(ctx)
+	if err != nil {
+		return lo, hi, false
+	}
+	atMost := max(s.yearSetAtMost, int64(math.Sqrt(3000*float64(maxID))))
 	lo, hi = yearBounds(f)
-	n, err := s.Q.CountPapersInYears(ctx, dbgen.CountPapersInYearsParams{FromYear: lo, ToYear: hi, Upto: s.yearSetAtMost + 1})
-	return lo, hi, err == nil && n <= s.yearSetAtMost
+	n, err := s.Q.CountPapersInYears(ctx, dbgen.CountPapersInYearsParams{FromYear: lo, ToYear: hi, Upto: atMost + 1})
+	return lo, hi, err == nil && n <= atMost
 }
 
 // yearBounds are a year filter's bounds as a closed range, an open end
