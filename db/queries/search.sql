@@ -257,21 +257,8 @@ SELECT count(*) FROM papers_fts WHERE papers_fts MATCH sqlc.arg(match);
 -- column, as varints (ftsquery.Averages). bm25 normalizes by it.
 SELECT block FROM papers_fts_data WHERE id = 1;
 
--- name: MatchSnippetsBetween :many
--- The snippets of a page of hits whose rowids lie between lo and hi, in
--- one statement: one FTS5 cursor walks the matches in that range and
--- computes a snippet only for the hits. (+rowid keeps the IN list from
--- FTS5, which would reopen its doclists once for each id.)
-SELECT
-    papers_fts.rowid AS id,
-    snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet
-FROM papers_fts
-WHERE papers_fts MATCH sqlc.arg(match)
-    AND papers_fts.rowid >= sqlc.arg(lo) AND papers_fts.rowid <= sqlc.arg(hi)
-    AND +papers_fts.rowid IN (sqlc.slice(ids));
-
 -- name: MatchSnippet :one
--- One hit's snippet (hits far apart: a cursor each).
+-- One hit's snippet, for the hits FTS5 ranked without one (sorted by year).
 SELECT snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet
 FROM papers_fts
 WHERE papers_fts MATCH sqlc.arg(match) AND papers_fts.rowid = sqlc.arg(id);

@@ -132,9 +132,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.matchSnippetStmt, err = db.PrepareContext(ctx, matchSnippet); err != nil {
 		return nil, fmt.Errorf("error preparing query MatchSnippet: %w", err)
 	}
-	if q.matchSnippetsBetweenStmt, err = db.PrepareContext(ctx, matchSnippetsBetween); err != nil {
-		return nil, fmt.Errorf("error preparing query MatchSnippetsBetween: %w", err)
-	}
 	if q.maxPaperIDStmt, err = db.PrepareContext(ctx, maxPaperID); err != nil {
 		return nil, fmt.Errorf("error preparing query MaxPaperID: %w", err)
 	}
@@ -383,11 +380,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing matchSnippetStmt: %w", cerr)
 		}
 	}
-	if q.matchSnippetsBetweenStmt != nil {
-		if cerr := q.matchSnippetsBetweenStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing matchSnippetsBetweenStmt: %w", cerr)
-		}
-	}
 	if q.maxPaperIDStmt != nil {
 		if cerr := q.maxPaperIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing maxPaperIDStmt: %w", cerr)
@@ -568,7 +560,6 @@ type Queries struct {
 	listSourceRecordsStmt        *sql.Stmt
 	matchDetailStmt              *sql.Stmt
 	matchSnippetStmt             *sql.Stmt
-	matchSnippetsBetweenStmt     *sql.Stmt
 	maxPaperIDStmt               *sql.Stmt
 	nthNewestMatchStmt           *sql.Stmt
 	paperFamilyKeysStmt          *sql.Stmt
@@ -632,7 +623,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSourceRecordsStmt:        q.listSourceRecordsStmt,
 		matchDetailStmt:              q.matchDetailStmt,
 		matchSnippetStmt:             q.matchSnippetStmt,
-		matchSnippetsBetweenStmt:     q.matchSnippetsBetweenStmt,
 		maxPaperIDStmt:               q.maxPaperIDStmt,
 		nthNewestMatchStmt:           q.nthNewestMatchStmt,
 		paperFamilyKeysStmt:          q.paperFamilyKeysStmt,

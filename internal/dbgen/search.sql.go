@@ -677,7 +677,7 @@ type MatchSnippetParams struct {
 	ID        int64
 }
 
-// One hit's snippet (hits far apart: a cursor each).
+// One hit's snippet, for the hits FTS5 ranked without one (sorted by year).
 func (q *Queries) MatchSnippet(ctx context.Context, arg MatchSnippetParams) (string, error) {
 	row := q.queryRow(ctx, q.matchSnippetStmt, matchSnippet,
 		arg.MarkOpen,
@@ -689,74 +689,6 @@ func (q *Queries) MatchSnippet(ctx context.Context, arg MatchSnippetParams) (str
 	var snippet string
 	err := row.Scan(&snippet)
 	return snippet, err
-}
-
-const matchSnippetsBetween = `-- name: MatchSnippetsBetween :many
-SELECT
-    papers_fts.rowid AS id,
-    snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet
-FROM papers_fts
-WHERE papers_fts MATCH ?4
-    AND papers_fts.rowid >= ?5 AND papers_fts.rowid <= ?6
-    AND +papers_fts.rowid IN (/*SLICE:ids*/?)
-`
-
-type MatchSnippetsBetweenParams struct {
-	MarkOpen  string
-	MarkClose string
-	Ellipsis  string
-	Match     string
-	Lo        int64
-	Hi        int64
-	Ids       []int64
-}
-
-type MatchSnippetsBetweenRow struct {
-	ID      int64
-	Snippet string
-}
-
-// The snippets of a page of hits whose rowids lie between lo and hi, in
-// one statement: one FTS5 cursor walks the matches in that range and
-// computes a snippet only for the hits. (+rowid keeps the IN list from
-// FTS5, which would reopen its doclists once for each id.)
-func (q *Queries) MatchSnippetsBetween(ctx context.Context, arg MatchSnippetsBetweenParams) ([]MatchSnippetsBetweenRow, error) {
-	query := matchSnippetsBetween
-	var queryParams []interface{}
-	queryParams = append(queryParams, arg.MarkOpen)
-	queryParams = append(queryParams, arg.MarkClose)
-	queryParams = append(queryParams, arg.Ellipsis)
-	queryParams = append(queryParams, arg.Match)
-	queryParams = append(queryParams, arg.Lo)
-	queryParams = append(queryParams, arg.Hi)
-	if len(arg.Ids) > 0 {
-		for _, v := range arg.Ids {
-			queryParams = append(queryParams, v)
-		}
-		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
-	} else {
-		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
-	}
-	rows, err := q.query(ctx, nil, query, queryParams...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []MatchSnippetsBetweenRow
-	for rows.Next() {
-		var i MatchSnippetsBetweenRow
-		if err := rows.Scan(&i.ID, &i.Snippet); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
 }
 
 const nthNewestMatch = `-- name: NthNewestMatch :one

@@ -76,64 +76,34 @@ var ErrQuerySyntax = errors.New("bad search syntax")
 // filter) hits are ranked; without, it is a listing, newest first. Each hit
 // has its authors in order and, for a search, a snippet.
 func (s *Store) Search(ctx context.Context, match string, opt SearchOptions) ([]Hit, error) {
-	hits, near, err := s.rank(ctx, match, opt)
+	hits, err := s.rank(ctx, match, opt)
 	if err != nil || len(hits) == 0 {
 		return hits, err
 	}
 	expr := MatchExpr(match, opt.Filters)
 	if expr != "" {
-		if err := s.snippets(ctx, expr, hits, near, opt); err != nil {
+		if err := s.snippets(ctx, expr, hits, opt); err != nil {
 			return nil, err
 		}
 	}
 	return hits, s.authors(ctx, hits, opt.AuthorsPerHit)
 }
 
-// snippets fills in the hits' snippets that the ranking query did not
-// compute, and with opt.Explain each hit's score by column. near says the
-// hits lie among few matches (rank's window): one FTS5 cursor can then
-// walk from the lowest hit to the highest; otherwise each hit gets its
-// own.
-func (s *Store) snippets(ctx context.Context, expr string, hits []Hit, near bool, opt SearchOptions) error {
-	var ids []int64
-	for _, h := range hits {
-		if h.Snippet == "" {
-			ids = append(ids, h.ID)
+// snippets fills in the hits' snippets that the ranking did not make, a
+// statement each, and with opt.Explain each hit's score by column.
+func (s *Store) snippets(ctx context.Context, expr string, hits []Hit, opt SearchOptions) error {
+	for i := range hits {
+		h := &hits[i]
+		if h.Snippet != "" {
+			continue
 		}
-	}
-	switch {
-	case len(ids) == 0:
-	case near:
-		rows, err := s.Q.MatchSnippetsBetween(ctx, dbgen.MatchSnippetsBetweenParams{
+		var err error
+		h.Snippet, err = s.Q.MatchSnippet(ctx, dbgen.MatchSnippetParams{
 			MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
-			Match: expr, Lo: slices.Min(ids), Hi: slices.Max(ids), Ids: ids,
+			Match: expr, ID: h.ID,
 		})
 		if err != nil {
 			return searchError(err)
-		}
-		snippet := make(map[int64]string, len(rows))
-		for _, r := range rows {
-			snippet[r.ID] = r.Snippet
-		}
-		for i := range hits {
-			if hits[i].Snippet == "" {
-				hits[i].Snippet = snippet[hits[i].ID]
-			}
-		}
-	default:
-		for i := range hits {
-			h := &hits[i]
-			if h.Snippet != "" {
-				continue
-			}
-			var err error
-			h.Snippet, err = s.Q.MatchSnippet(ctx, dbgen.MatchSnippetParams{
-				MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
-				Match: expr, ID: h.ID,
-			})
-			if err != nil {
-				return searchError(err)
-			}
 		}
 	}
 	if !opt.Explain {
@@ -180,7 +150,7 @@ func (s *Store) authors(ctx context.Context, hits []Hit, perHit int) error {
 // in its order, without authors or snippets (catalog export).
 func (s *Store) Select(ctx context.Context, match string, opt SearchOptions) ([]int64, error) {
 	opt.Explain = false
-	hits, _, err := s.rank(ctx, match, opt)
+	hits, err := s.rank(ctx, match, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -195,14 +165,13 @@ func (s *Store) Select(ctx context.Context, match string, opt SearchOptions) ([]
 // order (relevance, year, newest) and each plan (FTS5 ranks, catalog ranks,
 // the year index is walked, authorship is read first) is a statement of
 // its own, chosen here from the query and cheap estimates; the filters are
-// parameters of each. near reports hits ranked from a window of few
-// matches (see snippets).
-func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits []Hit, near bool, err error) {
+// parameters of each.
+func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits []Hit, err error) {
 	match := MatchExpr(text, opt.Filters)
 	f := opt.Filters.args()
 	cond, none, err := s.authorCondition(ctx, f)
 	if none || err != nil {
-		return nil, false, err // no such author: nothing to look through
+		return nil, err // no such author: nothing to look through
 	}
 	limit := int64(opt.Limit)
 	if limit < 1 {
@@ -220,7 +189,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			Limit: limit, Offset: offset,
 		})
 		if err != nil {
-			return nil, false, explain(err)
+			return nil, explain(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
@@ -235,7 +204,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			Limit: limit, Offset: offset,
 		})
 		if err != nil {
-			return nil, false, explain(err)
+			return nil, explain(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
@@ -248,7 +217,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			Limit: limit, Offset: offset,
 		})
 		if err != nil {
-			return nil, false, explain(err)
+			return nil, explain(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
@@ -279,7 +248,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			}
 		}
 		if err != nil {
-			return nil, false, searchError(err)
+			return nil, searchError(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
@@ -292,7 +261,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			if narrow {
 				hits, ok, err := s.rankByYear(ctx, match, cond, phrases, f, opt, offset, limit)
 				if ok || err != nil {
-					return hits, false, err
+					return hits, err
 				}
 			}
 			if !hasPrefix(phrases) && limit > 0 {
@@ -301,19 +270,19 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 				window := int64(s.RankWindow)
 				docs, err := s.phraseDocs(ctx, phrases, window)
 				if err != nil {
-					return nil, false, err
+					return nil, err
 				}
 				if !slices.Contains(docs.few, true) && slices.Min(docs.docs) >= maxByYear {
 					hits, ok, err := s.rankEachYear(ctx, match, cond, phrases, docs, f, opt, window, offset, limit)
 					if ok || err != nil {
-						return hits, false, err
+						return hits, err
 					}
 				}
 			}
 			if !narrow && f != (filterArgs{}) {
 				hits, ok, err := s.rankByYear(ctx, match, cond, phrases, f, opt, offset, limit)
 				if ok || err != nil {
-					return hits, false, err
+					return hits, err
 				}
 			}
 		}
@@ -325,7 +294,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			Limit: limit, Offset: offset,
 		})
 		if err != nil {
-			return nil, false, searchError(err)
+			return nil, searchError(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Score: r.Score})
@@ -340,7 +309,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			Limit: limit, Offset: offset,
 		})
 		if err != nil {
-			return nil, false, searchError(err)
+			return nil, searchError(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet})
@@ -368,26 +337,26 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 					// enough, rather than have FTS5 merge its terms.
 					hits, ok, err := s.scanNewest(ctx, phrases, f, opt, window, offset, limit)
 					if ok || err != nil {
-						return hits, false, err
+						return hits, err
 					}
 					hits, err = s.rankFew(ctx, match, cond, phrases, f, opt, window, offset, limit)
-					return hits, false, err
+					return hits, err
 				}
 				if len(phrases) == 1 && len(phrases[0].Terms) > 1 && f == (filterArgs{}) {
 					// A phrase of several words: FTS5 counts its documents
 					// by reading each word's doclist, positions and all.
 					words, err := s.wordDocs(ctx, phrases[0], window)
 					if err != nil {
-						return nil, false, err
+						return nil, err
 					}
 					if words >= s.rankInGoFrom {
 						hits, err := s.rankFew(ctx, match, cond, phrases, f, opt, window, offset, limit)
-						return hits, false, err
+						return hits, err
 					}
 				}
 				docs, err := s.phraseDocs(ctx, phrases, window)
 				if err != nil {
-					return nil, false, err
+					return nil, err
 				}
 				if f != (filterArgs{}) || docs.total() >= s.rankInGoFrom {
 					// A filtered search is ranked here too: rankNewest
@@ -397,7 +366,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 					// narrows the walk by the condition it implies, which
 					// does not change the scores.
 					hits, err := s.rankNewest(ctx, match, cond, phrases, docs, f, opt, window, offset, limit)
-					return hits, false, err
+					return hits, err
 				}
 				if len(phrases) == 1 && phrases[0].Column < 0 {
 					// The query is that phrase: its window is known.
@@ -414,7 +383,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			case err == nil:
 				arg.MinRowid = min
 			case !errors.Is(err, sql.ErrNoRows): // no row: fewer matches than the window
-				return nil, false, searchError(err)
+				return nil, searchError(err)
 			}
 		}
 		rows, err := s.Q.SearchPapers(ctx, arg)
@@ -423,13 +392,13 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			rows, err = s.Q.SearchPapers(ctx, arg)
 		}
 		if err != nil {
-			return nil, false, searchError(err)
+			return nil, searchError(err)
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet, Score: r.Score})
 		}
 	}
-	return hits, false, nil
+	return hits, nil
 }
 
 // fewPapersOfAuthor reports whether a listing's author filter selects
