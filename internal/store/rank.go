@@ -599,14 +599,14 @@ func (s *Store) scanNewest(ctx context.Context, phrases []ftsquery.Phrase, f fil
 		// that a share misjudged by the probe does not cost both a scan
 		// and FTS5's merge.
 		more := float64(need) * float64(read) / float64(max(len(cands), 1))
-		limit := s.scanAtMost
+		bound := s.scanAtMost
 		if read > scanProbe {
-			limit *= 2
+			bound *= 2
 		}
-		if len(cands) == 0 || float64(read)+more > float64(limit) {
+		if len(cands) == 0 || float64(read)+more > float64(bound) {
 			return nil, false, nil
 		}
-		chunk = max(min(int64(more*1.25)+16, limit-read), 1)
+		chunk = max(min(int64(more*1.25)+16, bound-read), 1)
 	}
 
 	docs, err := s.scanDocs(ctx, phrases, f, found, read, nrow)
