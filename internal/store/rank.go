@@ -194,7 +194,21 @@ func (s *Store) rankFew(ctx context.Context, match, cond string, phrases []ftsqu
 		return nil, err
 	}
 	if len(phrases) > 1 || f != (filterArgs{}) {
-		docs, err := s.phraseDocs(ctx, phrases, window)
+		var docs docCounts
+		if hasPrefix(phrases) {
+			// Not phraseDocs: it would have FTS5 merge the prefix again.
+			nrow, avgLen, err := s.ftsSize(ctx)
+			if err != nil {
+				return nil, err
+			}
+			found, read, err := s.newestShare(ctx, phrases)
+			if err != nil {
+				return nil, err
+			}
+			docs, err = s.scanDocs(ctx, phrases, found, read, nrow, avgLen)
+		} else {
+			docs, err = s.phraseDocs(ctx, phrases, window)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -609,7 +623,13 @@ func (s *Store) scanNewest(ctx context.Context, phrases []ftsquery.Phrase, f fil
 		chunk = max(min(int64(more*1.25)+16, bound-read), 1)
 	}
 
-	docs, err := s.scanDocs(ctx, phrases, f, found, read, nrow)
+	if f != (filterArgs{}) {
+		// The papers read were filtered: the share is the newest papers'.
+		if found, read, err = s.newestShare(ctx, phrases); err != nil {
+			return nil, false, err
+		}
+	}
+	docs, err := s.scanDocs(ctx, phrases, found, read, nrow, avgLen)
 	if err != nil {
 		return nil, false, err
 	}
@@ -623,11 +643,12 @@ func (s *Store) scanNewest(ctx context.Context, phrases []ftsquery.Phrase, f fil
 	return withSnippets(page(ranked, offset, limit), phrases, opt), true, nil
 }
 
-// scanDocs are the document counts of a scan's phrases (see scanNewest):
-// found and read are what the scan saw.
-func (s *Store) scanDocs(ctx context.Context, phrases []ftsquery.Phrase, f filterArgs, found []int64, read, nrow int64) (docCounts, error) {
-	docs := docCounts{docs: make([]float64, len(phrases)), few: make([]bool, len(phrases)), nrow: nrow}
-	// Phrases without a prefix: FTS5's doclists.
+// scanDocs are the document counts of phrases some of which have a
+// prefix (see scanNewest): a phrase without one is counted or estimated
+// through FTS5 (phraseDocs, countFew); one with a prefix from its share of
+// papers read, found[i] of read. nrow and avgLen are ftsSize's.
+func (s *Store) scanDocs(ctx context.Context, phrases []ftsquery.Phrase, found []int64, read, nrow int64, avgLen float64) (docCounts, error) {
+	docs := docCounts{docs: make([]float64, len(phrases)), few: make([]bool, len(phrases)), nrow: nrow, avgLen: avgLen}
 	var plain []ftsquery.Phrase
 	var at []int
 	for i, p := range phrases {
@@ -648,24 +669,6 @@ func (s *Store) scanDocs(ctx context.Context, phrases []ftsquery.Phrase, f filte
 			docs.docs[i] = d.docs[j]
 		}
 	}
-	// Phrases with one: their share of the newest papers.
-	if f != (filterArgs{}) {
-		rows, err := s.scanPapers(ctx, filterArgs{}, math.MaxInt64, int64(max(s.RankWindow, scanProbe)))
-		if err != nil {
-			return docs, err
-		}
-		clear(found)
-		read = int64(len(rows))
-		sc := ftsquery.NewScorer(phrases, ftsWeights, make([]float64, len(phrases)), 1)
-		for _, r := range rows {
-			freq, _ := sc.Counts(r.Title, r.Abstract.String, r.Authors)
-			for i, n := range freq {
-				if n > 0 {
-					found[i]++
-				}
-			}
-		}
-	}
 	for i, p := range phrases {
 		if p.Prefix {
 			est := float64(found[i]) * float64(nrow) / float64(max(read, 1))
@@ -673,6 +676,28 @@ func (s *Store) scanDocs(ctx context.Context, phrases []ftsquery.Phrase, f filte
 		}
 	}
 	return docs, nil
+}
+
+// newestShare reads the window's worth of newest papers, unfiltered, and
+// counts those that hold each phrase: scanDocs' estimate for a prefix,
+// cheaper than FTS5's merge of its terms, and exact when those are all
+// the papers there are.
+func (s *Store) newestShare(ctx context.Context, phrases []ftsquery.Phrase) (found []int64, read int64, err error) {
+	rows, err := s.scanPapers(ctx, filterArgs{}, math.MaxInt64, int64(max(s.RankWindow, scanProbe)))
+	if err != nil {
+		return nil, 0, err
+	}
+	found = make([]int64, len(phrases))
+	sc := ftsquery.NewScorer(phrases, ftsWeights, make([]float64, len(phrases)), 1)
+	for _, r := range rows {
+		freq, _ := sc.Counts(r.Title, r.Abstract.String, r.Authors)
+		for i, n := range freq {
+			if n > 0 {
+				found[i]++
+			}
+		}
+	}
+	return found, int64(len(rows)), nil
 }
 
 // scanPapers is ScanPapers, its rows as SearchCandidates'.

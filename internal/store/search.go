@@ -334,10 +334,15 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			if phrases, ok := queryPhrases(text, opt.Filters); ok {
 				if hasPrefix(phrases) {
 					// Read the newest papers, if the prefix is common
-					// enough, rather than have FTS5 merge its terms.
-					hits, ok, err := s.scanNewest(ctx, phrases, f, opt, window, offset, limit)
-					if ok || err != nil {
-						return hits, err
+					// enough, rather than have FTS5 merge its terms; not
+					// with a common author, whose papers cost a set of
+					// thousands before the first is read.
+					author := f.authorFamily.Valid || f.firstFamily.Valid
+					if !author || s.fewPapersOfAuthor(ctx, f) {
+						hits, ok, err := s.scanNewest(ctx, phrases, f, opt, window, offset, limit)
+						if ok || err != nil {
+							return hits, err
+						}
 					}
 					hits, err = s.rankFew(ctx, match, cond, phrases, f, opt, window, offset, limit)
 					return hits, err
