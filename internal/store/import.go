@@ -145,7 +145,7 @@ func (im *Import) begin(ctx context.Context) error {
 // checkpoint, and every page it reads is first looked up in the log's
 // index, which for a million papers grows to 3 GB. With a rollback
 // journal a new page is written once, into the file, and only the few
-// pages the empty catalog had are journaled: 1M papers import in 212 s
+// pages the empty catalog had are journaled: 1M papers import in 181-200 s
 // instead of 242-271 s, and the corpora about 14% faster (bench/RESULTS.md).
 // The import stays all-or-nothing: a crash leaves a hot journal that the
 // next connection rolls back; synchronous FULL makes the commit durable.
