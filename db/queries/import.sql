@@ -81,6 +81,12 @@ SELECT CAST(coalesce(max(id), 0) AS INTEGER) AS max_id FROM papers;
 INSERT INTO papers_fts (rowid, title, abstract, authors)
 SELECT id, title, abstract, authors FROM papers WHERE id > ?;
 
+-- name: OptimizeFTS :exec
+-- Merges the full-text index into one segment (FTS5's 'optimize'): done
+-- at the end of an import into an empty catalog, whose index is otherwise
+-- the dozens of segments automerge leaves, which every query reads in turn.
+INSERT INTO papers_fts (papers_fts) VALUES ('optimize');
+
 -- name: IndexPaper :exec
 INSERT INTO papers_fts (rowid, title, abstract, authors)
 SELECT id, title, abstract, authors FROM papers WHERE id = ?;

@@ -138,6 +138,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.nthNewestMatchStmt, err = db.PrepareContext(ctx, nthNewestMatch); err != nil {
 		return nil, fmt.Errorf("error preparing query NthNewestMatch: %w", err)
 	}
+	if q.optimizeFTSStmt, err = db.PrepareContext(ctx, optimizeFTS); err != nil {
+		return nil, fmt.Errorf("error preparing query OptimizeFTS: %w", err)
+	}
 	if q.paperFamilyKeysStmt, err = db.PrepareContext(ctx, paperFamilyKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query PaperFamilyKeys: %w", err)
 	}
@@ -390,6 +393,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing nthNewestMatchStmt: %w", cerr)
 		}
 	}
+	if q.optimizeFTSStmt != nil {
+		if cerr := q.optimizeFTSStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing optimizeFTSStmt: %w", cerr)
+		}
+	}
 	if q.paperFamilyKeysStmt != nil {
 		if cerr := q.paperFamilyKeysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paperFamilyKeysStmt: %w", cerr)
@@ -562,6 +570,7 @@ type Queries struct {
 	matchSnippetStmt             *sql.Stmt
 	maxPaperIDStmt               *sql.Stmt
 	nthNewestMatchStmt           *sql.Stmt
+	optimizeFTSStmt              *sql.Stmt
 	paperFamilyKeysStmt          *sql.Stmt
 	paperIDsByCitationKeyStmt    *sql.Stmt
 	paperIDsByDOIStmt            *sql.Stmt
@@ -625,6 +634,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		matchSnippetStmt:             q.matchSnippetStmt,
 		maxPaperIDStmt:               q.maxPaperIDStmt,
 		nthNewestMatchStmt:           q.nthNewestMatchStmt,
+		optimizeFTSStmt:              q.optimizeFTSStmt,
 		paperFamilyKeysStmt:          q.paperFamilyKeysStmt,
 		paperIDsByCitationKeyStmt:    q.paperIDsByCitationKeyStmt,
 		paperIDsByDOIStmt:            q.paperIDsByDOIStmt,

@@ -496,6 +496,18 @@ func (q *Queries) MaxPaperID(ctx context.Context) (int64, error) {
 	return max_id, err
 }
 
+const optimizeFTS = `-- name: OptimizeFTS :exec
+INSERT INTO papers_fts (papers_fts) VALUES ('optimize')
+`
+
+// Merges the full-text index into one segment (FTS5's 'optimize'): done
+// at the end of an import into an empty catalog, whose index is otherwise
+// the dozens of segments automerge leaves, which every query reads in turn.
+func (q *Queries) OptimizeFTS(ctx context.Context) error {
+	_, err := q.exec(ctx, q.optimizeFTSStmt, optimizeFTS)
+	return err
+}
+
 const paperFamilyKeys = `-- name: PaperFamilyKeys :many
 SELECT a.family_key
 FROM authorship s JOIN authors a ON a.id = s.author_id

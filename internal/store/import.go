@@ -253,6 +253,15 @@ func (im *Import) setAsideSchema(ctx context.Context, names []string) error {
 func (im *Import) Commit(ctx context.Context) error {
 	defer im.release()
 	err := im.q.IndexPapersAfter(ctx, im.maxID)
+	if err == nil && im.maxID == 0 {
+		// Into an empty catalog: one segment. It costs about 1% of the
+		// import (1M papers: 212.5 s against 209.9 s) and takes a sixth
+		// off a typical search (corpora p50 4.3 -> 3.6 ms). A later
+		// import adds its own segments, which automerge keeps in check.
+		// (Through the write-ahead log it cost 8%: the merged index was
+		// written twice.)
+		err = im.q.OptimizeFTS(ctx)
+	}
 	for id := range im.reindex {
 		if err == nil {
 			err = im.q.IndexPaper(ctx, id)

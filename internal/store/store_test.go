@@ -696,3 +696,20 @@ func TestDuplicatesInMemoryAsIndexed(t *testing.T) {
 	}
 	checkIntegrity(t, empty.DB)
 }
+
+// TestImportIntoEmptyOptimizes: an import into an empty catalog leaves the
+// full-text index in one segment (OptimizeFTS at Commit). A small hashsize
+// makes FTS5 flush a segment every kilobyte, so that without the merge the
+// fixtures would leave many.
+func TestImportIntoEmptyOptimizes(t *testing.T) {
+	s, _ := openTemp(t)
+	if _, err := s.DB.Exec("INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 1024)"); err != nil {
+		t.Fatal(err)
+	}
+	importFiles(t, s, rankFixtures...)
+	if n := count(t, s.DB, "SELECT count(DISTINCT segid) FROM papers_fts_idx"); n != 1 {
+		t.Errorf("segments after an import into an empty catalog: %d, want 1", n)
+	}
+	importFiles(t, s, "../importer/testdata/bibtex/acl-excerpt.bib", "../../sample/profile-chan-chi-min.txt", "../importer/testdata/ris/example_full.ris")
+	checkIntegrity(t, s.DB)
+}
