@@ -7,7 +7,7 @@
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
 -- "end filters" is the same in every query of this file that filters
 -- (SearchPapers, SearchPapersNewest, SearchCandidates,
--- SearchCandidatesInYears, ScanPapers, ScanPapersOfAuthor,
+-- SearchCandidatesInYears, ScanPapers, ScanPapersInYears, ScanPapersOfAuthor,
 -- SearchPapersByYear, SearchPapersNewestByYear, ListMatchingByYear,
 -- ListPapersOfAuthor, ListPapers and ListPapersInYears);
 -- TestFilterBlocksAgree (internal/store) keeps it so.
@@ -187,6 +187,39 @@ SELECT
     p.authors
 FROM papers p
 WHERE p.id < sqlc.arg(before)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
+                      AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                           OR sqlc.narg(author_given) IS NULL)))
+    AND (CAST(sqlc.narg(first_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                      AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                           OR sqlc.narg(first_given) IS NULL)))
+    -- end filters
+ORDER BY p.id DESC
+LIMIT sqlc.arg(limit);
+
+-- name: ScanPapersInYears :many
+-- ScanPapers when a year filter that few papers pass is given: the papers
+-- of those years (in_from, in_to, a plain range on papers_year), newest
+-- first, so that a scan never walks the catalog for the few that pass.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi,
+    p.abstract,
+    p.authors
+FROM papers p
+WHERE p.year >= sqlc.arg(in_from) AND p.year <= sqlc.arg(in_to)
+    AND p.id < sqlc.arg(before)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)

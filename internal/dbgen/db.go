@@ -162,6 +162,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.scanPapersStmt, err = db.PrepareContext(ctx, scanPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query ScanPapers: %w", err)
 	}
+	if q.scanPapersInYearsStmt, err = db.PrepareContext(ctx, scanPapersInYears); err != nil {
+		return nil, fmt.Errorf("error preparing query ScanPapersInYears: %w", err)
+	}
 	if q.scanPapersOfAuthorStmt, err = db.PrepareContext(ctx, scanPapersOfAuthor); err != nil {
 		return nil, fmt.Errorf("error preparing query ScanPapersOfAuthor: %w", err)
 	}
@@ -433,6 +436,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing scanPapersStmt: %w", cerr)
 		}
 	}
+	if q.scanPapersInYearsStmt != nil {
+		if cerr := q.scanPapersInYearsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing scanPapersInYearsStmt: %w", cerr)
+		}
+	}
 	if q.scanPapersOfAuthorStmt != nil {
 		if cerr := q.scanPapersOfAuthorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing scanPapersOfAuthorStmt: %w", cerr)
@@ -578,6 +586,7 @@ type Queries struct {
 	rebuildFTSIndexStmt          *sql.Stmt
 	repairAuthorsStmt            *sql.Stmt
 	scanPapersStmt               *sql.Stmt
+	scanPapersInYearsStmt        *sql.Stmt
 	scanPapersOfAuthorStmt       *sql.Stmt
 	searchCandidatesStmt         *sql.Stmt
 	searchCandidatesInYearsStmt  *sql.Stmt
@@ -642,6 +651,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		rebuildFTSIndexStmt:          q.rebuildFTSIndexStmt,
 		repairAuthorsStmt:            q.repairAuthorsStmt,
 		scanPapersStmt:               q.scanPapersStmt,
+		scanPapersInYearsStmt:        q.scanPapersInYearsStmt,
 		scanPapersOfAuthorStmt:       q.scanPapersOfAuthorStmt,
 		searchCandidatesStmt:         q.searchCandidatesStmt,
 		searchCandidatesInYearsStmt:  q.searchCandidatesInYearsStmt,

@@ -201,8 +201,8 @@ func TestFilterBlocksAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := regexp.MustCompile(`(?s)-- filters:\n(.*?)-- end filters`).FindAllSubmatch(src, -1)
-	if len(blocks) != 12 {
-		t.Fatalf("found %d filter blocks in search.sql, want 12", len(blocks))
+	if len(blocks) != 13 {
+		t.Fatalf("found %d filter blocks in search.sql, want 13", len(blocks))
 	}
 	for i := 1; i < len(blocks); i++ {
 		if string(blocks[i][1]) != string(blocks[0][1]) {

@@ -374,7 +374,15 @@ func (s *Store) fewInYears(ctx context.Context, f filterArgs) (lo, hi sql.NullIn
 	if err != nil {
 		return lo, hi, false
 	}
-	atMost := max(s.yearSetAtMost, int64(math.Sqrt(3000*float64(maxID))))
+	return s.yearsHoldAtMost(ctx, f, max(s.yearSetAtMost, int64(math.Sqrt(3000*float64(maxID)))))
+}
+
+// yearsHoldAtMost reports whether a year filter is on and at most atMost
+// papers pass it; lo and hi are its bounds, closed.
+func (s *Store) yearsHoldAtMost(ctx context.Context, f filterArgs, atMost int64) (lo, hi sql.NullInt64, ok bool) {
+	if !f.yearFrom.Valid && !f.yearTo.Valid {
+		return lo, hi, false
+	}
 	lo, hi = yearBounds(f)
 	n, err := s.Q.CountPapersInYears(ctx, dbgen.CountPapersInYearsParams{FromYear: lo, ToYear: hi, Upto: atMost + 1})
 	return lo, hi, err == nil && n <= atMost
@@ -564,9 +572,30 @@ func (s *Store) scanNewest(ctx context.Context, phrases []ftsquery.Phrase, f fil
 	if err != nil || nrow == 0 {
 		return nil, err == nil, err
 	}
+	// What to walk: the author's papers, or the years' when they hold no
+	// more papers than the scan may read (they are sorted by id first);
+	// the whole catalog otherwise. With a venue filter that
+	// walk reads the venue of row after row that fails, which costs less
+	// than rankFew's reading of every match only when the prefix is in
+	// most papers: judged on the newest ones.
 	scan := s.scanPapers
-	if f.authorFamily.Valid || f.firstFamily.Valid {
+	switch lo, hi, few := s.yearsHoldAtMost(ctx, f, 2*s.scanAtMost); {
+	case f.authorFamily.Valid || f.firstFamily.Valid:
 		scan = s.scanPapersOfAuthor
+	case few:
+		scan = func(ctx context.Context, f filterArgs, before, limit int64) ([]dbgen.SearchCandidatesRow, error) {
+			return s.scanPapersInYears(ctx, f, lo, hi, before, limit)
+		}
+	case f.venue.Valid:
+		found, read, err := s.newestShare(ctx, phrases)
+		if err != nil {
+			return nil, false, err
+		}
+		for i, p := range phrases {
+			if p.Prefix && 2*found[i] < read {
+				return nil, false, nil
+			}
+		}
 	}
 	ones := make([]float64, len(phrases))
 	sc := ftsquery.NewScorer(phrases, ftsWeights, ones, avgLen)
@@ -704,6 +733,22 @@ func (s *Store) newestShare(ctx context.Context, phrases []ftsquery.Phrase) (fou
 func (s *Store) scanPapers(ctx context.Context, f filterArgs, before, limit int64) ([]dbgen.SearchCandidatesRow, error) {
 	rows, err := s.Q.ScanPapers(ctx, dbgen.ScanPapersParams{
 		Before:   before,
+		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+		Limit: limit,
+	})
+	out := make([]dbgen.SearchCandidatesRow, len(rows))
+	for i, r := range rows {
+		out[i] = dbgen.SearchCandidatesRow(r)
+	}
+	return out, explain(err)
+}
+
+// scanPapersInYears is ScanPapersInYears, its rows as SearchCandidates'.
+func (s *Store) scanPapersInYears(ctx context.Context, f filterArgs, lo, hi sql.NullInt64, before, limit int64) ([]dbgen.SearchCandidatesRow, error) {
+	rows, err := s.Q.ScanPapersInYears(ctx, dbgen.ScanPapersInYearsParams{
+		InFrom: lo, InTo: hi, Before: before,
 		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
 		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
 		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
