@@ -300,11 +300,7 @@ func (s *Store) candidatesInYears(ctx context.Context, match string, f filterArg
 		InFrom: lo, InTo: hi,
 		Limit: limit,
 	})
-	out := make([]dbgen.SearchCandidatesRow, len(rows))
-	for i, r := range rows {
-		out[i] = dbgen.SearchCandidatesRow(r)
-	}
-	return out, searchError(err)
+	return asCandidates(rows), searchError(err)
 }
 
 // maxYearsWalked bounds the years rankEachYear walks for one page.
@@ -729,6 +725,30 @@ func (s *Store) newestShare(ctx context.Context, phrases []ftsquery.Phrase) (fou
 	return found, int64(len(rows)), nil
 }
 
+// candidateRow is the row of every query that reads candidates with their
+// text (SearchCandidates, SearchCandidatesInYears and the Scan queries):
+// sqlc gives each its own type, of this shape.
+type candidateRow interface {
+	~struct {
+		ID       int64
+		Year     sql.NullInt64
+		Title    string
+		Venue    sql.NullString
+		Doi      sql.NullString
+		Abstract sql.NullString
+		Authors  string
+	}
+}
+
+// asCandidates converts such rows to SearchCandidates' type.
+func asCandidates[R candidateRow](rows []R) []dbgen.SearchCandidatesRow {
+	out := make([]dbgen.SearchCandidatesRow, len(rows))
+	for i, r := range rows {
+		out[i] = dbgen.SearchCandidatesRow(r)
+	}
+	return out
+}
+
 // scanPapers is ScanPapers, its rows as SearchCandidates'.
 func (s *Store) scanPapers(ctx context.Context, f filterArgs, before, limit int64) ([]dbgen.SearchCandidatesRow, error) {
 	rows, err := s.Q.ScanPapers(ctx, dbgen.ScanPapersParams{
@@ -738,11 +758,7 @@ func (s *Store) scanPapers(ctx context.Context, f filterArgs, before, limit int6
 		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
 		Limit: limit,
 	})
-	out := make([]dbgen.SearchCandidatesRow, len(rows))
-	for i, r := range rows {
-		out[i] = dbgen.SearchCandidatesRow(r)
-	}
-	return out, explain(err)
+	return asCandidates(rows), explain(err)
 }
 
 // scanPapersInYears is ScanPapersInYears, its rows as SearchCandidates'.
@@ -754,11 +770,7 @@ func (s *Store) scanPapersInYears(ctx context.Context, f filterArgs, lo, hi sql.
 		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
 		Limit: limit,
 	})
-	out := make([]dbgen.SearchCandidatesRow, len(rows))
-	for i, r := range rows {
-		out[i] = dbgen.SearchCandidatesRow(r)
-	}
-	return out, explain(err)
+	return asCandidates(rows), explain(err)
 }
 
 // scanPapersOfAuthor is ScanPapersOfAuthor, its rows as SearchCandidates'.
@@ -772,9 +784,5 @@ func (s *Store) scanPapersOfAuthor(ctx context.Context, f filterArgs, before, li
 		FirstFamily: rest.firstFamily, FirstGiven: rest.firstGiven,
 		Limit: limit,
 	})
-	out := make([]dbgen.SearchCandidatesRow, len(rows))
-	for i, r := range rows {
-		out[i] = dbgen.SearchCandidatesRow(r)
-	}
-	return out, explain(err)
+	return asCandidates(rows), explain(err)
 }
