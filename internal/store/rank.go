@@ -575,6 +575,8 @@ func (s *Store) scanNewest(ctx context.Context, phrases []ftsquery.Phrase, f fil
 	// than rankFew's reading of every match only when the prefix is in
 	// most papers: judged on the newest ones.
 	scan := s.scanPapers
+	var share []int64 // newestShare's, when it was read
+	var shareRead int64
 	switch lo, hi, few := s.yearsHoldAtMost(ctx, f, 2*s.scanAtMost); {
 	case f.authorFamily.Valid || f.firstFamily.Valid:
 		scan = s.scanPapersOfAuthor
@@ -583,12 +585,11 @@ func (s *Store) scanNewest(ctx context.Context, phrases []ftsquery.Phrase, f fil
 			return s.scanPapersInYears(ctx, f, lo, hi, before, limit)
 		}
 	case f.venue.Valid:
-		found, read, err := s.newestShare(ctx, phrases)
-		if err != nil {
+		if share, shareRead, err = s.newestShare(ctx, phrases); err != nil {
 			return nil, false, err
 		}
 		for i, p := range phrases {
-			if p.Prefix && 2*found[i] < read {
+			if p.Prefix && 2*share[i] < shareRead {
 				return nil, false, nil
 			}
 		}
@@ -650,9 +651,12 @@ func (s *Store) scanNewest(ctx context.Context, phrases []ftsquery.Phrase, f fil
 
 	if f != (filterArgs{}) {
 		// The papers read were filtered: the share is the newest papers'.
-		if found, read, err = s.newestShare(ctx, phrases); err != nil {
-			return nil, false, err
+		if share == nil {
+			if share, shareRead, err = s.newestShare(ctx, phrases); err != nil {
+				return nil, false, err
+			}
 		}
+		found, read = share, shareRead
 	}
 	docs, err := s.scanDocs(ctx, phrases, found, read, nrow, avgLen)
 	if err != nil {
