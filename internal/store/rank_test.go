@@ -32,13 +32,6 @@ func TestRankNewestAgreesWithFTS5(t *testing.T) {
 	importFiles(t, s, rankFixtures...)
 	s.rankInGoFrom = 0
 	ctx := context.Background()
-	name := func(s string) *NameFilter {
-		n, err := ParseNameFilter(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &n
-	}
 	tests := []struct {
 		name string
 		text string
@@ -54,7 +47,7 @@ func TestRankNewestAgreesWithFTS5(t *testing.T) {
 		{"title filter", "model", Filters{Title: "language"}},
 		{"title filter alone", "", Filters{Title: "learning"}},
 		{"year filter", "model", Filters{YearFrom: 2019, YearTo: 2019}},
-		{"author filter", "model", Filters{Author: name("Chan")}},
+		{"author filter", "model", Filters{Author: nameFilter(t, "Chan")}},
 		{"venue filter", "translation", Filters{Venue: "translating and"}},
 	}
 	// The years' set and the years read match by match (candidates).
@@ -80,15 +73,7 @@ func TestRankNewestAgreesWithFTS5(t *testing.T) {
 				if len(want) == 0 {
 					t.Fatal("no hits: not a test")
 				}
-				if len(got) != len(want) {
-					t.Fatalf("got %d hits, want %d", len(got), len(want))
-				}
-				for i := range want {
-					g, w := got[i], want[i]
-					if g.ID != w.ID || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet || !reflect.DeepEqual(g.Authors, w.Authors) {
-						t.Errorf("hit %d: got %d %.12f %q %v, want %d %.12f %q %v", i, g.ID, g.Score, g.Snippet, g.Authors, w.ID, w.Score, w.Snippet, w.Authors)
-					}
-				}
+				sameHits(t, got, want)
 			})
 		}
 	}
@@ -395,15 +380,7 @@ func TestRankByYearAgreesWithFTS5(t *testing.T) {
 			if len(want) < 2 {
 				t.Fatalf("%d hits: not a test", len(want))
 			}
-			if len(got) != len(want) {
-				t.Fatalf("got %d hits, want %d", len(got), len(want))
-			}
-			for i := range want {
-				g, w := got[i], want[i]
-				if g.ID != w.ID || g.Year != w.Year || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet {
-					t.Errorf("hit %d: got %d (%d) %.12f %q, want %d (%d) %.12f %q", i, g.ID, g.Year, g.Score, g.Snippet, w.ID, w.Year, w.Score, w.Snippet)
-				}
-			}
+			sameHits(t, got, want)
 		})
 	}
 }
@@ -432,13 +409,6 @@ func TestPrefixPlansAgreeWithFTS5(t *testing.T) {
 			return hits, true, err
 		},
 	}
-	name := func(s string) *NameFilter {
-		n, err := ParseNameFilter(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &n
-	}
 	tests := []struct {
 		name string
 		text string
@@ -453,8 +423,8 @@ func TestPrefixPlansAgreeWithFTS5(t *testing.T) {
 		{"prefix of an author's name", "cha*", Filters{}},
 		{"prefix in the title filter", "data", Filters{Title: "a*"}},
 		{"year filter", "model*", Filters{YearFrom: 2019, YearTo: 2023}},
-		{"author filter", "mod*", Filters{Author: name("Chan")}},
-		{"first-author filter", "a*", Filters{FirstAuthor: name("Chan")}},
+		{"author filter", "mod*", Filters{Author: nameFilter(t, "Chan")}},
+		{"first-author filter", "a*", Filters{FirstAuthor: nameFilter(t, "Chan")}},
 		{"venue filter", "transl*", Filters{Venue: "translating and"}},
 	}
 	for plan, rank := range plans {
@@ -491,15 +461,7 @@ func TestPrefixPlansAgreeWithFTS5(t *testing.T) {
 				if len(want) == 0 {
 					t.Fatal("no hits: not a test")
 				}
-				if len(got) != len(want) {
-					t.Fatalf("got %d hits, want %d", len(got), len(want))
-				}
-				for i := range want {
-					g, w := got[i], want[i]
-					if g.ID != w.ID || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet || !reflect.DeepEqual(g.Authors, w.Authors) {
-						t.Errorf("hit %d: got %d %.12f %q %v, want %d %.12f %q %v", i, g.ID, g.Score, g.Snippet, g.Authors, w.ID, w.Score, w.Snippet, w.Authors)
-					}
-				}
+				sameHits(t, got, want)
 			})
 		}
 	}
@@ -626,6 +588,9 @@ func TestRankEachYearAgreesWithFTS5(t *testing.T) {
 			if err != nil || !ok {
 				t.Fatalf("rankEachYear: ok %v, %v", ok, err)
 			}
+			if err := s.authors(ctx, got, 0); err != nil {
+				t.Fatal(err)
+			}
 			s.RankWindow = 0
 			want, err := s.Search(ctx, ftsquery.Plain(tt.text), opt)
 			s.RankWindow = DefaultRankWindow
@@ -635,15 +600,7 @@ func TestRankEachYearAgreesWithFTS5(t *testing.T) {
 			if int64(len(want)) != tt.limit {
 				t.Fatalf("%d hits: not a test", len(want))
 			}
-			if len(got) != len(want) {
-				t.Fatalf("got %d hits, want %d", len(got), len(want))
-			}
-			for i := range want {
-				g, w := got[i], want[i]
-				if g.ID != w.ID || g.Year != w.Year || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet {
-					t.Errorf("hit %d: got %d (%d) %.12f %q, want %d (%d) %.12f %q", i, g.ID, g.Year, g.Score, g.Snippet, w.ID, w.Year, w.Score, w.Snippet)
-				}
-			}
+			sameHits(t, got, want)
 		})
 	}
 	// Every match of "learning": the last page holds papers without a year.
@@ -658,5 +615,20 @@ func TestRankEachYearAgreesWithFTS5(t *testing.T) {
 	}
 	if _, ok, err := s.rankEachYear(ctx, ftsquery.Plain("learning"), "", phrases, docs, filterArgs{}, SearchOptions{}, DefaultRankWindow, 0, n); err != nil || ok {
 		t.Errorf("every match: ok %v, %v; want not ok (papers without a year, or too many years)", ok, err)
+	}
+}
+
+// sameHits fails the test unless got is want: the same papers in the same
+// order, with the same years, scores (to rounding), snippets and authors.
+func sameHits(t *testing.T, got, want []Hit) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d hits, want %d", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.ID != w.ID || g.Year != w.Year || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet || !reflect.DeepEqual(g.Authors, w.Authors) {
+			t.Errorf("hit %d: got %d (%d) %.12f %q %v, want %d (%d) %.12f %q %v", i, g.ID, g.Year, g.Score, g.Snippet, g.Authors, w.ID, w.Year, w.Score, w.Snippet, w.Authors)
+		}
 	}
 }
