@@ -1,4 +1,6 @@
 -- Queries of the import write path. Keep this file ASCII (sqlc).
+-- The rows of authorship and paper_sources are written in batches of many
+-- rows per INSERT, which sqlc cannot express: internal/store/batch.go.
 
 -- name: GetSourceBySHA :one
 SELECT id, path, format, owner, records FROM sources WHERE sha256 = ?;
@@ -10,10 +12,6 @@ RETURNING id;
 
 -- name: SetSourceRecords :exec
 UPDATE sources SET records = ? WHERE id = ?;
-
--- name: InsertPaperSource :exec
-INSERT INTO paper_sources (source_id, record, paper_id, line, citation_key, action, matched_on)
-VALUES (?, ?, ?, ?, ?, ?, ?);
 
 -- name: FindPapersByTitleKey :many
 SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
@@ -61,9 +59,6 @@ SELECT id, name FROM authors WHERE name_key = ?;
 INSERT INTO authors (name, family, given, name_key, family_key)
 VALUES (?, ?, ?, ?, ?)
 RETURNING id;
-
--- name: InsertAuthorship :exec
-INSERT INTO authorship (paper_id, position, author_id) VALUES (?, ?, ?);
 
 -- name: SetSourceOwner :exec
 UPDATE sources SET owner = ? WHERE id = ?;

@@ -84,14 +84,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuthorStmt, err = db.PrepareContext(ctx, insertAuthor); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuthor: %w", err)
 	}
-	if q.insertAuthorshipStmt, err = db.PrepareContext(ctx, insertAuthorship); err != nil {
-		return nil, fmt.Errorf("error preparing query InsertAuthorship: %w", err)
-	}
 	if q.insertPaperStmt, err = db.PrepareContext(ctx, insertPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPaper: %w", err)
-	}
-	if q.insertPaperSourceStmt, err = db.PrepareContext(ctx, insertPaperSource); err != nil {
-		return nil, fmt.Errorf("error preparing query InsertPaperSource: %w", err)
 	}
 	if q.insertSourceStmt, err = db.PrepareContext(ctx, insertSource); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertSource: %w", err)
@@ -306,19 +300,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuthorStmt: %w", cerr)
 		}
 	}
-	if q.insertAuthorshipStmt != nil {
-		if cerr := q.insertAuthorshipStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing insertAuthorshipStmt: %w", cerr)
-		}
-	}
 	if q.insertPaperStmt != nil {
 		if cerr := q.insertPaperStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertPaperStmt: %w", cerr)
-		}
-	}
-	if q.insertPaperSourceStmt != nil {
-		if cerr := q.insertPaperSourceStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing insertPaperSourceStmt: %w", cerr)
 		}
 	}
 	if q.insertSourceStmt != nil {
@@ -560,9 +544,7 @@ type Queries struct {
 	indexPaperStmt               *sql.Stmt
 	indexPapersAfterStmt         *sql.Stmt
 	insertAuthorStmt             *sql.Stmt
-	insertAuthorshipStmt         *sql.Stmt
 	insertPaperStmt              *sql.Stmt
-	insertPaperSourceStmt        *sql.Stmt
 	insertSourceStmt             *sql.Stmt
 	listAuthorsStmt              *sql.Stmt
 	listAuthorsOfPapersStmt      *sql.Stmt
@@ -625,9 +607,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		indexPaperStmt:               q.indexPaperStmt,
 		indexPapersAfterStmt:         q.indexPapersAfterStmt,
 		insertAuthorStmt:             q.insertAuthorStmt,
-		insertAuthorshipStmt:         q.insertAuthorshipStmt,
 		insertPaperStmt:              q.insertPaperStmt,
-		insertPaperSourceStmt:        q.insertPaperSourceStmt,
 		insertSourceStmt:             q.insertSourceStmt,
 		listAuthorsStmt:              q.listAuthorsStmt,
 		listAuthorsOfPapersStmt:      q.listAuthorsOfPapersStmt,

@@ -268,6 +268,8 @@ type GetSourceBySHARow struct {
 }
 
 // Queries of the import write path. Keep this file ASCII (sqlc).
+// The rows of authorship and paper_sources are written in batches of many
+// rows per INSERT, which sqlc cannot express: internal/store/batch.go.
 func (q *Queries) GetSourceBySHA(ctx context.Context, sha256 string) (GetSourceBySHARow, error) {
 	row := q.queryRow(ctx, q.getSourceBySHAStmt, getSourceBySHA, sha256)
 	var i GetSourceBySHARow
@@ -328,21 +330,6 @@ func (q *Queries) InsertAuthor(ctx context.Context, arg InsertAuthorParams) (int
 	return id, err
 }
 
-const insertAuthorship = `-- name: InsertAuthorship :exec
-INSERT INTO authorship (paper_id, position, author_id) VALUES (?, ?, ?)
-`
-
-type InsertAuthorshipParams struct {
-	PaperID  int64
-	Position int64
-	AuthorID int64
-}
-
-func (q *Queries) InsertAuthorship(ctx context.Context, arg InsertAuthorshipParams) error {
-	_, err := q.exec(ctx, q.insertAuthorshipStmt, insertAuthorship, arg.PaperID, arg.Position, arg.AuthorID)
-	return err
-}
-
 const insertPaper = `-- name: InsertPaper :one
 INSERT INTO papers (
     title, title_source, title_key, year, month, venue, volume, issue, pages,
@@ -392,34 +379,6 @@ func (q *Queries) InsertPaper(ctx context.Context, arg InsertPaperParams) (int64
 	var id int64
 	err := row.Scan(&id)
 	return id, err
-}
-
-const insertPaperSource = `-- name: InsertPaperSource :exec
-INSERT INTO paper_sources (source_id, record, paper_id, line, citation_key, action, matched_on)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-`
-
-type InsertPaperSourceParams struct {
-	SourceID    int64
-	Record      int64
-	PaperID     int64
-	Line        int64
-	CitationKey sql.NullString
-	Action      string
-	MatchedOn   sql.NullString
-}
-
-func (q *Queries) InsertPaperSource(ctx context.Context, arg InsertPaperSourceParams) error {
-	_, err := q.exec(ctx, q.insertPaperSourceStmt, insertPaperSource,
-		arg.SourceID,
-		arg.Record,
-		arg.PaperID,
-		arg.Line,
-		arg.CitationKey,
-		arg.Action,
-		arg.MatchedOn,
-	)
-	return err
 }
 
 const insertSource = `-- name: InsertSource :one

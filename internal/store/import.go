@@ -40,7 +40,7 @@ type SourceStats struct {
 // lands whole or not at all.
 type Import struct {
 	conn    *sql.Conn // the import's own connection: foreign-key checks off
-	tx      *sql.Tx
+	inTx    bool      // conn is in the import's transaction (beginTx)
 	q       *dbgen.Queries
 	authors map[string]authorRef // name_key -> stored author, a cache within this transaction
 	// allAuthorsCached: the catalog had no authors when the import began and
@@ -61,6 +61,18 @@ type Import struct {
 	maxID    int64
 	reindex  map[int64]bool // unindexed once, with the values indexed before the import
 	setAside []string       // CREATE TRIGGER and CREATE INDEX statements dropped, restored at Commit
+
+	// An import into an empty catalog builds the full-text index beside
+	// it (ftsbuild.go); redo holds the text first indexed of each new
+	// paper whose indexed text a merge has changed since.
+	fts      *ftsBuilder
+	attached bool // the scratch database is attached to conn
+	inPlace  bool // never use a scratch index (Store.indexInPlace)
+	redo     map[int64]ftsText
+
+	// authorship and provenance rows wait in batches (batch.go); flushed
+	// before the import reads either table.
+	authorship, provenance *rowBatch
 
 	source   int64 // current source id
 	reimport bool  // the current source was imported before
@@ -90,32 +102,97 @@ func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
-	for _, pragma := range importPragmas {
-		if _, err := conn.ExecContext(ctx, pragma); err != nil {
-			releaseConn(conn)
-			return nil, fmt.Errorf("begin import: %w", explain(err))
-		}
+	im := &Import{conn: conn, authors: make(map[string]authorRef), reindex: make(map[int64]bool), inPlace: s.indexInPlace,
+		authorship: newRowBatch("authorship", "paper_id", "position", "author_id"),
+		provenance: newRowBatch("paper_sources", "source_id", "record", "paper_id", "line", "citation_key", "action", "matched_on"),
 	}
-	if err := leaveWALIfEmpty(ctx, conn); err != nil {
-		releaseConn(conn)
-		return nil, fmt.Errorf("begin import: %w", explain(err))
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		releaseConn(conn)
-		return nil, fmt.Errorf("begin import: %w", explain(err))
-	}
-	im := &Import{conn: conn, tx: tx, authors: make(map[string]authorRef), reindex: make(map[int64]bool)}
-	if im.q, err = dbgen.Prepare(ctx, tx); err != nil {
-		tx.Rollback()
-		releaseConn(conn)
-		return nil, fmt.Errorf("begin import: %w", explain(err))
-	}
-	if err := im.begin(ctx); err != nil {
-		im.Rollback()
+	if err := im.start(ctx); err != nil {
+		im.release()
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
 	return im, nil
+}
+
+// start sets the connection up and begins the transaction.
+func (im *Import) start(ctx context.Context) error {
+	for _, pragma := range importPragmas {
+		if _, err := im.conn.ExecContext(ctx, pragma); err != nil {
+			return err
+		}
+	}
+	empty, err := leaveWALIfEmpty(ctx, im.conn)
+	if err != nil {
+		return err
+	}
+	if empty && !im.inPlace {
+		// ATTACH cannot run inside a transaction.
+		if im.fts, err = newFTSBuilder(ctx, im.conn); err != nil {
+			return err
+		}
+		if _, err := im.conn.ExecContext(ctx, "ATTACH DATABASE ? AS "+scratchSchema, im.fts.path); err != nil {
+			return fmt.Errorf("scratch index: %w", err)
+		}
+		im.attached = true
+		im.fts.unlink()
+	}
+	if err := im.beginTx(ctx); err != nil {
+		return err
+	}
+	if im.q, err = dbgen.Prepare(ctx, im.conn); err != nil {
+		im.rollbackTx()
+		return err
+	}
+	if err := im.begin(ctx); err != nil {
+		im.closeQueries()
+		im.rollbackTx()
+		return err
+	}
+	return nil
+}
+
+// beginTx begins the import's transaction with the write lock of the
+// catalog, and of the catalog only. The connection is set up for BEGIN
+// IMMEDIATE (_txlock, see dsn), which would take the attached scratch
+// database's write lock as well, and its own connection is writing it. So
+// the transaction begins deferred and its first statement writes to main:
+// that takes main's write lock at once, waiting for another writer up to
+// the busy timeout, as IMMEDIATE does.
+func (im *Import) beginTx(ctx context.Context) error {
+	if _, err := im.conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return err
+	}
+	im.inTx = true
+	if _, err := im.conn.ExecContext(ctx, "DELETE FROM main.sources WHERE 0"); err != nil {
+		im.rollbackTx()
+		return err
+	}
+	return nil
+}
+
+// commitTx commits, unless ctx is done: a COMMIT that the context
+// interrupted might have committed or not.
+func (im *Import) commitTx(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := im.conn.ExecContext(context.Background(), "COMMIT"); err != nil {
+		return err
+	}
+	im.inTx = false
+	return nil
+}
+
+// rollbackTx ends the transaction; release discards the connection if
+// that fails.
+func (im *Import) rollbackTx() error {
+	if !im.inTx || im.conn == nil {
+		return nil
+	}
+	_, err := im.conn.ExecContext(context.Background(), "ROLLBACK")
+	if err == nil {
+		im.inTx = false
+	}
+	return err
 }
 
 func (im *Import) begin(ctx context.Context) error {
@@ -128,6 +205,14 @@ func (im *Import) begin(ctx context.Context) error {
 		return err
 	}
 	im.allAuthorsCached = n == 0
+	switch {
+	case im.fts != nil && im.maxID == 0:
+		im.redo = make(map[int64]ftsText)
+		im.fts.start(ctx)
+	case im.fts != nil: // papers were added since leaveWALIfEmpty looked
+		im.fts.abandon()
+		im.fts = nil
+	}
 	aside := bulkTriggers
 	if im.maxID == 0 {
 		im.seen = make(map[uint64]int64)
@@ -139,7 +224,8 @@ func (im *Import) begin(ctx context.Context) error {
 	return im.setAsideSchema(ctx, aside)
 }
 
-// leaveWALIfEmpty switches an import into an empty catalog to a rollback
+// leaveWALIfEmpty reports whether the catalog is empty, and switches an
+// import into an empty catalog to a rollback
 // journal (journal_mode DELETE) for its duration. In WAL mode every page
 // an import writes goes into the log, and again into the file at the
 // checkpoint, and every page it reads is first looked up in the log's
@@ -156,43 +242,46 @@ func (im *Import) begin(ctx context.Context) error {
 // SQLite switches only when no other connection has the file open; if one
 // has, the import runs in WAL mode as any other (busy_timeout 0: it does
 // not wait for that). releaseConn switches back (poolPragmas).
-func leaveWALIfEmpty(ctx context.Context, conn *sql.Conn) error {
-	var empty bool
-	err := conn.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM papers) AND NOT EXISTS (SELECT 1 FROM authors)").Scan(&empty)
+func leaveWALIfEmpty(ctx context.Context, conn *sql.Conn) (empty bool, err error) {
+	err = conn.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM papers) AND NOT EXISTS (SELECT 1 FROM authors)").Scan(&empty)
 	if err != nil || !empty {
-		return err
+		return empty, err
 	}
 	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
-		return err
+		return empty, err
 	}
 	var mode string
 	err = conn.QueryRowContext(ctx, "PRAGMA journal_mode = DELETE").Scan(&mode)
 	if _, err2 := conn.ExecContext(ctx, "PRAGMA "+pragmaBusyTimeout); err2 != nil {
-		return err2
+		return empty, err2
 	}
 	var se *sqlite.Error
 	switch {
 	case errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY:
-		return nil // another connection has the file open: stay in WAL mode
+		return empty, nil // another connection has the file open: stay in WAL mode
 	case err != nil:
-		return err
+		return empty, err
 	case !strings.EqualFold(mode, "delete"):
-		return nil
+		return empty, nil
 	}
 	_, err = conn.ExecContext(ctx, "PRAGMA synchronous = FULL")
-	return err
+	return empty, err
 }
 
 // releaseConn restores the import connection's settings (see dsn) and
-// returns it to the pool; a connection whose settings cannot be restored is
-// discarded instead.
-func releaseConn(conn *sql.Conn) {
+// returns it to the pool, unless keep is false; a connection whose
+// settings cannot be restored is discarded too. The settings are restored
+// either way: journal_mode is the file's, not the connection's.
+func releaseConn(conn *sql.Conn, keep bool) {
 	ctx := context.Background()
 	for _, pragma := range poolPragmas {
 		if _, err := conn.ExecContext(ctx, pragma); err != nil {
-			conn.Raw(func(any) error { return driver.ErrBadConn })
+			keep = false
 			break
 		}
+	}
+	if !keep {
+		conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	conn.Close()
 }
@@ -233,14 +322,14 @@ var bulkIndexes = []string{"papers_title_key", "papers_doi", "authorship_author"
 func (im *Import) setAsideSchema(ctx context.Context, names []string) error {
 	for _, name := range names {
 		var typ, def string
-		err := im.tx.QueryRowContext(ctx, "SELECT type, sql FROM sqlite_schema WHERE type IN ('trigger', 'index') AND name = ?", name).Scan(&typ, &def)
+		err := im.conn.QueryRowContext(ctx, "SELECT type, sql FROM sqlite_schema WHERE type IN ('trigger', 'index') AND name = ?", name).Scan(&typ, &def)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // already missing: catalog doctor --repair restores it
 		}
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", typ, name, err)
 		}
-		if _, err := im.tx.ExecContext(ctx, "DROP "+strings.ToUpper(typ)+" "+name); err != nil {
+		if _, err := im.conn.ExecContext(ctx, "DROP "+strings.ToUpper(typ)+" "+name); err != nil {
 			return err
 		}
 		im.setAside = append(im.setAside, def)
@@ -252,14 +341,35 @@ func (im *Import) setAsideSchema(ctx context.Context, names []string) error {
 // and makes the import durable.
 func (im *Import) Commit(ctx context.Context) error {
 	defer im.release()
+	err := im.authorship.flush(ctx, im.conn)
+	if err == nil {
+		err = im.provenance.flush(ctx, im.conn)
+	}
+	switch {
+	case err != nil:
+		im.closeQueries()
+	case im.fts != nil:
+		err = im.commitIndexBuilt(ctx)
+	default:
+		err = im.commitIndexInPlace(ctx)
+	}
+	if err == nil {
+		err = im.commitTx(ctx)
+	}
+	if err != nil {
+		im.rollbackTx()
+		return fmt.Errorf("commit import: %w", explain(err))
+	}
+	return nil
+}
+
+// commitIndexInPlace indexes the new papers and re-indexes the changed ones
+// on the import's connection, and restores the schema.
+func (im *Import) commitIndexInPlace(ctx context.Context) error {
 	err := im.q.IndexPapersAfter(ctx, im.maxID)
 	if err == nil && im.maxID == 0 {
-		// Into an empty catalog: one segment. It costs about 1% of the
-		// import (1M papers: 212.5 s against 209.9 s) and takes a sixth
-		// off a typical search (corpora p50 4.3 -> 3.6 ms). A later
-		// import adds its own segments, which automerge keeps in check.
-		// (Through the write-ahead log it cost 8%: the merged index was
-		// written twice.)
+		// Into an empty catalog (when the scratch index could not be
+		// used): one segment, as commitIndexBuilt leaves it.
 		err = im.q.OptimizeFTS(ctx)
 	}
 	for id := range im.reindex {
@@ -267,34 +377,84 @@ func (im *Import) Commit(ctx context.Context) error {
 			err = im.q.IndexPaper(ctx, id)
 		}
 	}
-	im.q.Close()
-	for i := 0; err == nil && i < len(im.setAside); i++ {
-		_, err = im.tx.ExecContext(ctx, im.setAside[i])
-	}
-	if err == nil {
-		err = im.tx.Commit()
-	}
+	im.closeQueries()
 	if err != nil {
-		im.tx.Rollback()
-		return fmt.Errorf("commit import: %w", explain(err))
+		return err
+	}
+	return im.restoreSchema(ctx)
+}
+
+// commitIndexBuilt lets the scratch index finish (its last papers, the
+// papers merges changed, one final merge into a single segment) while the
+// import's connection builds the indexes it set aside, then copies it in.
+// One segment costs about 1% of a first import and takes a sixth off a
+// typical search (corpora p50 4.3 -> 3.6 ms); a later import adds its own
+// segments, which automerge keeps in check.
+func (im *Import) commitIndexBuilt(ctx context.Context) error {
+	redo := make([]ftsRedo, 0, len(im.redo))
+	for id, old := range im.redo {
+		r, err := im.q.GetPaperCandidate(ctx, id)
+		if err != nil {
+			im.closeQueries()
+			return err
+		}
+		redo = append(redo, ftsRedo{old: old, new: ftsText{id: id, title: r.Title, abstract: r.Abstract, authors: r.Authors}})
+	}
+	im.closeQueries()
+	if err := im.fts.finish(redo); err != nil {
+		return err
+	}
+	if err := im.restoreSchema(ctx); err != nil {
+		return err
+	}
+	if err := im.fts.wait(); err != nil {
+		return err
+	}
+	return copyFTSIndex(ctx, im.conn)
+}
+
+// restoreSchema recreates the triggers and indexes set aside.
+func (im *Import) restoreSchema(ctx context.Context) error {
+	for _, def := range im.setAside {
+		if _, err := im.conn.ExecContext(ctx, def); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
+// closeQueries closes the prepared statements, sqlc's and the batches'.
+func (im *Import) closeQueries() {
+	im.q.Close()
+	im.authorship.close()
+	im.provenance.close()
+}
+
 // Rollback abandons the import; the database is as it was before it.
 func (im *Import) Rollback() error {
-	im.q.Close()
-	err := im.tx.Rollback()
+	im.closeQueries()
+	err := im.rollbackTx()
 	im.release()
 	return err
 }
 
-// release gives the import's connection back, once.
+// release stops the scratch index and gives the import's connection back,
+// once.
 func (im *Import) release() {
-	if im.conn != nil {
-		releaseConn(im.conn)
-		im.conn = nil
+	if im.fts != nil {
+		im.fts.abandon()
+		im.fts = nil
 	}
+	if im.conn == nil {
+		return
+	}
+	// A connection is discarded after a failed ROLLBACK, and after an
+	// import that had the scratch index attached (which goes with it):
+	// FTS5 caches an index's structure in each connection and rereads it
+	// when another connection has written the file, and this connection
+	// wrote the index's tables behind FTS5's back.
+	releaseConn(im.conn, !im.inTx && !im.attached)
+	im.conn = nil
 }
 
 // StartSource registers a file. A file whose checksum the catalog already
@@ -307,6 +467,9 @@ func (im *Import) StartSource(ctx context.Context, src SourceInfo) error {
 	case err == nil:
 		im.source, im.reimport = row.ID, true
 		im.stats.Known = true
+		if err := im.provenance.flush(ctx, im.conn); err != nil {
+			return explain(err)
+		}
 		records, err := im.q.ListSourceRecords(ctx, row.ID)
 		if err != nil {
 			return explain(err)
@@ -412,6 +575,11 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 	if err != nil {
 		return explain(err)
 	}
+	if im.fts != nil {
+		if err := im.fts.add(ftsText{id: id, title: p.Title, abstract: nullString(p.Abstract), authors: names}); err != nil {
+			return err
+		}
+	}
 	if err := im.addAuthorship(ctx, id, authorIDs); err != nil {
 		return err
 	}
@@ -421,10 +589,8 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 }
 
 func (im *Import) link(ctx context.Context, record, line int, paper int64, p *importer.Paper, action, reason string) error {
-	err := im.q.InsertPaperSource(ctx, dbgen.InsertPaperSourceParams{
-		SourceID: im.source, Record: int64(record), PaperID: paper, Line: int64(line),
-		CitationKey: nullString(p.CitationKey), Action: action, MatchedOn: nullString(reason),
-	})
+	err := im.provenance.add(ctx, im.conn, im.source, int64(record), paper, int64(line),
+		nullString(p.CitationKey), action, nullString(reason))
 	return explain(err)
 }
 
@@ -451,6 +617,9 @@ func (im *Import) findDuplicate(ctx context.Context, p *importer.Paper) (*candid
 			Volume: r.Volume.String, Issue: r.Issue.String, Pages: r.Pages.String,
 		}
 		if r.TitleKey == p.TitleKey {
+			if err := im.authorship.flush(ctx, im.conn); err != nil {
+				return nil, "", explain(err)
+			}
 			keys, err := im.q.PaperFamilyKeys(ctx, r.ID)
 			if err != nil {
 				return nil, "", explain(err)
@@ -567,7 +736,12 @@ func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) er
 	if !changed {
 		return nil
 	}
-	if c.ID <= im.maxID && !im.reindex[c.ID] && (arg.Abstract != c.Abstract || arg.Authors != c.Authors) {
+	textChanged := arg.Abstract != c.Abstract || arg.Authors != c.Authors
+	if _, ok := im.redo[c.ID]; im.fts != nil && textChanged && !ok {
+		// Indexed beside the import with its first text: index it again.
+		im.redo[c.ID] = ftsText{id: c.ID, title: c.Title, abstract: c.Abstract, authors: c.Authors}
+	}
+	if c.ID <= im.maxID && !im.reindex[c.ID] && textChanged {
 		// The indexed text changes: unindex the old now, index the new at Commit.
 		err := im.q.UnindexPaper(ctx, dbgen.UnindexPaperParams{ID: c.ID, Title: c.Title, Abstract: c.Abstract, Authors: c.Authors})
 		if err != nil {
@@ -614,8 +788,7 @@ func (im *Import) resolveAuthors(ctx context.Context, authors []importer.Author)
 // addAuthorship writes a paper's authorship rows in order.
 func (im *Import) addAuthorship(ctx context.Context, paper int64, authorIDs []int64) error {
 	for i, id := range authorIDs {
-		err := im.q.InsertAuthorship(ctx, dbgen.InsertAuthorshipParams{PaperID: paper, Position: int64(i + 1), AuthorID: id})
-		if err != nil {
+		if err := im.authorship.add(ctx, im.conn, paper, int64(i+1), id); err != nil {
 			return explain(err)
 		}
 	}

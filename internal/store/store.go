@@ -38,6 +38,7 @@ type Store struct {
 	rankInGoFrom  float64 // defaultRankInGoFrom; the tests lower it
 	scanAtMost    int64   // defaultScanAtMost; the tests lower it
 	yearSetAtMost int64   // defaultYearSetAtMost; the tests change it
+	indexInPlace  bool    // no scratch index for imports (ftsbuild.go); the tests set it
 }
 
 // Options tune Open.

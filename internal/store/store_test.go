@@ -502,7 +502,7 @@ func TestBulkImportRestoresSchema(t *testing.T) {
 				t.Fatal(err)
 			}
 			var mode string
-			if err := im.tx.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "delete" {
+			if err := im.conn.QueryRowContext(ctx, "PRAGMA main.journal_mode").Scan(&mode); err != nil || mode != "delete" {
 				t.Errorf("journal_mode during an import into an empty catalog: %q, %v; want delete", mode, err)
 			}
 			if commit {
@@ -572,7 +572,7 @@ func TestImportBesideAReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mode string
-	if err := im.tx.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+	if err := im.conn.QueryRowContext(ctx, "PRAGMA main.journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode beside a reader: %q, %v; want wal", mode, err)
 	}
 	if err := im.StartSource(ctx, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}); err != nil {
