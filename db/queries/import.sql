@@ -36,12 +36,14 @@ FROM authorship s JOIN authors a ON a.id = s.author_id
 WHERE s.paper_id = ?
 ORDER BY s.position;
 
--- name: InsertPaper :one
+-- name: InsertPaper :execlastid
+-- :execlastid, not RETURNING id (:one): the query path of database/sql
+-- (rows, Next, Scan, Close) cost about 5 us more per insert than an Exec
+-- and LastInsertId, a second of the corpora's import on the writer.
 INSERT INTO papers (
     title, title_source, title_key, year, month, venue, volume, issue, pages,
     doi, url, abstract, abstract_source, entry_type, citation_key, authors
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING id;
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: FillPaper :exec
 -- Fills a merged paper's missing fields; Go decides what is missing, so a
@@ -55,10 +57,9 @@ WHERE id = ?;
 -- name: GetAuthorIDByKey :one
 SELECT id, name FROM authors WHERE name_key = ?;
 
--- name: InsertAuthor :one
+-- name: InsertAuthor :execlastid
 INSERT INTO authors (name, family, given, name_key, family_key)
-VALUES (?, ?, ?, ?, ?)
-RETURNING id;
+VALUES (?, ?, ?, ?, ?);
 
 -- name: SetSourceOwner :exec
 UPDATE sources SET owner = ? WHERE id = ?;

@@ -303,10 +303,9 @@ func (q *Queries) IndexPapersAfter(ctx context.Context, id int64) error {
 	return err
 }
 
-const insertAuthor = `-- name: InsertAuthor :one
+const insertAuthor = `-- name: InsertAuthor :execlastid
 INSERT INTO authors (name, family, given, name_key, family_key)
 VALUES (?, ?, ?, ?, ?)
-RETURNING id
 `
 
 type InsertAuthorParams struct {
@@ -318,24 +317,24 @@ type InsertAuthorParams struct {
 }
 
 func (q *Queries) InsertAuthor(ctx context.Context, arg InsertAuthorParams) (int64, error) {
-	row := q.queryRow(ctx, q.insertAuthorStmt, insertAuthor,
+	result, err := q.exec(ctx, q.insertAuthorStmt, insertAuthor,
 		arg.Name,
 		arg.Family,
 		arg.Given,
 		arg.NameKey,
 		arg.FamilyKey,
 	)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	return result.LastInsertId()
 }
 
-const insertPaper = `-- name: InsertPaper :one
+const insertPaper = `-- name: InsertPaper :execlastid
 INSERT INTO papers (
     title, title_source, title_key, year, month, venue, volume, issue, pages,
     doi, url, abstract, abstract_source, entry_type, citation_key, authors
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING id
 `
 
 type InsertPaperParams struct {
@@ -357,8 +356,11 @@ type InsertPaperParams struct {
 	Authors        string
 }
 
+// :execlastid, not RETURNING id (:one): the query path of database/sql
+// (rows, Next, Scan, Close) cost about 5 us more per insert than an Exec
+// and LastInsertId, a second of the corpora's import on the writer.
 func (q *Queries) InsertPaper(ctx context.Context, arg InsertPaperParams) (int64, error) {
-	row := q.queryRow(ctx, q.insertPaperStmt, insertPaper,
+	result, err := q.exec(ctx, q.insertPaperStmt, insertPaper,
 		arg.Title,
 		arg.TitleSource,
 		arg.TitleKey,
@@ -376,9 +378,10 @@ func (q *Queries) InsertPaper(ctx context.Context, arg InsertPaperParams) (int64
 		arg.CitationKey,
 		arg.Authors,
 	)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	return result.LastInsertId()
 }
 
 const insertSource = `-- name: InsertSource :one

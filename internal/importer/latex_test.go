@@ -283,3 +283,23 @@ func BenchmarkCleanText(b *testing.B) {
 		CleanText(in)
 	}
 }
+
+func TestCollapsed(t *testing.T) {
+	for _, s := range []string{"", "a", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "é b", "a\u00a0b", "a\u2003b", "\u0085", "a\xffb", "a \xff", "x y z"} {
+		checkCollapsed(t, s)
+	}
+}
+
+func FuzzCollapsed(f *testing.F) {
+	for _, s := range []string{"a b", " a", "a\u00a0b", "a\xffb"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkCollapsed)
+}
+
+// checkCollapsed holds collapsed to what it stands for.
+func checkCollapsed(t *testing.T, s string) {
+	if got, want := collapsed(s), strings.Join(strings.Fields(s), " ") == s; got != want {
+		t.Errorf("collapsed(%q) = %v, want %v", s, got, want)
+	}
+}
