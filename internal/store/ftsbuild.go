@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -49,6 +50,7 @@ type ftsText struct {
 // ftsBuilder is the scratch index and the goroutine that writes it.
 type ftsBuilder struct {
 	path     string // scratch file; "" once removed
+	dir      string // its folder, for errors
 	db       *sql.DB
 	batch    []ftsText // filled by the import, handed over when full
 	batches  chan []ftsText
@@ -82,7 +84,7 @@ func newFTSBuilder(ctx context.Context, conn *sql.Conn) (*ftsBuilder, error) {
 		return nil, fmt.Errorf("scratch index: %w", err)
 	}
 	f.Close()
-	b := &ftsBuilder{path: f.Name()}
+	b := &ftsBuilder{path: f.Name(), dir: filepath.Dir(f.Name())}
 	if err := b.open(ctx, create, settings); err != nil {
 		b.close()
 		return nil, fmt.Errorf("scratch index %s: %w", b.path, err)
@@ -214,9 +216,9 @@ func (b *ftsBuilder) wait() error {
 	}
 	switch {
 	case b.err != nil:
-		return fmt.Errorf("full-text index: %w", b.err)
+		return fmt.Errorf("building the full-text index in %s: %w", b.dir, b.err)
 	case !b.handedOver:
-		return errors.New("full-text index: the indexing stopped early")
+		return errors.New("building the full-text index: stopped early")
 	}
 	return nil
 }

@@ -220,3 +220,24 @@ func TestScratchIndexLeavesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestScratchIndexFallsBack: where the temporary directory cannot be
+// written, an import into an empty catalog indexes in place.
+func TestScratchIndexFallsBack(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	im, err := s.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.fts != nil {
+		t.Error("a scratch index in a missing directory")
+	}
+	im.Rollback()
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, paper(t, attention), paper(t, bert))
+	if n := count(t, s.DB, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'attention OR bert'"); n != 2 {
+		t.Errorf("papers found: %d, want 2", n)
+	}
+	checkIntegrity(t, s.DB)
+}

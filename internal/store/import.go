@@ -125,15 +125,7 @@ func (im *Import) start(ctx context.Context) error {
 		return err
 	}
 	if empty && !im.inPlace {
-		// ATTACH cannot run inside a transaction.
-		if im.fts, err = newFTSBuilder(ctx, im.conn); err != nil {
-			return err
-		}
-		if _, err := im.conn.ExecContext(ctx, "ATTACH DATABASE ? AS "+scratchSchema, im.fts.path); err != nil {
-			return fmt.Errorf("scratch index: %w", err)
-		}
-		im.attached = true
-		im.fts.unlink()
+		im.startScratchIndex(ctx)
 	}
 	if err := im.beginTx(ctx); err != nil {
 		return err
@@ -148,6 +140,23 @@ func (im *Import) start(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// startScratchIndex sets up the scratch index (ftsbuild.go) and attaches
+// it (ATTACH cannot run inside a transaction). Where it cannot be set up
+// (no room or no permission in the temporary directory) the import indexes
+// in place, as into a catalog with papers.
+func (im *Import) startScratchIndex(ctx context.Context) {
+	b, err := newFTSBuilder(ctx, im.conn)
+	if err != nil {
+		return
+	}
+	if _, err := im.conn.ExecContext(ctx, "ATTACH DATABASE ? AS "+scratchSchema, b.path); err != nil {
+		b.close()
+		return
+	}
+	im.fts, im.attached = b, true
+	b.unlink()
 }
 
 // beginTx begins the import's transaction with the write lock of the
