@@ -188,6 +188,9 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 	}); err != nil {
 		return store.SourceStats{}, err
 	}
+	if im.SkipUnchanged() { // imported before, every record in place
+		return im.EndSource(ctx)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ch := make(chan parsed, 256)

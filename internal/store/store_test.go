@@ -713,3 +713,56 @@ func TestImportIntoEmptyOptimizes(t *testing.T) {
 	importFiles(t, s, "../importer/testdata/bibtex/acl-excerpt.bib", "../../sample/profile-chan-chi-min.txt", "../importer/testdata/ris/example_full.ris")
 	checkIntegrity(t, s.DB)
 }
+
+// TestSkipUnchanged: a file imported before with every record in place is
+// counted without being read; one with a record skipped as invalid is not.
+func TestSkipUnchanged(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	whole := SourceInfo{Path: "a.bib", SHA256: "aaa", Format: "bibtex"}
+	importPapers(t, s, whole, paper(t, attention), paper(t, bert))
+	// b.bib: one record skipped as invalid, one added.
+	im, err := s.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holed := SourceInfo{Path: "b.bib", SHA256: "bbb", Format: "bibtex"}
+	if err := im.StartSource(ctx, holed); err != nil {
+		t.Fatal(err)
+	}
+	im.Skip()
+	if err := im.Add(ctx, 2, 5, paper(t, muller)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.EndSource(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	im, err = s.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Rollback()
+	for _, tc := range []struct {
+		src  SourceInfo
+		skip bool
+		want SourceStats
+	}{
+		{whole, true, SourceStats{Records: 2, Unchanged: 2, Known: true}},
+		{holed, false, SourceStats{Known: true}},
+		{SourceInfo{Path: "c.bib", SHA256: "ccc", Format: "bibtex"}, false, SourceStats{}},
+	} {
+		if err := im.StartSource(ctx, tc.src); err != nil {
+			t.Fatal(err)
+		}
+		if got := im.SkipUnchanged(); got != tc.skip {
+			t.Errorf("%s: SkipUnchanged = %v, want %v", tc.src.Path, got, tc.skip)
+		}
+		if got, err := im.EndSource(ctx); err != nil || got != tc.want {
+			t.Errorf("%s: %+v, %v; want %+v", tc.src.Path, got, err, tc.want)
+		}
+	}
+}
