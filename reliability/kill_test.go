@@ -41,6 +41,7 @@ func TestKillDuringImport(t *testing.T) {
 
 func killDuringImport(t *testing.T, f *fixture, base string, before, after counts, kills int) {
 	work := filepath.Join(t.TempDir(), "work.db")
+	tmp := t.TempDir() // the killed imports' $TMPDIR
 	// Spread over 1.1 times the import's length, measured now (the machine
 	// may be busier or idler than when the fixture was made), so that some
 	// kills come after the commit.
@@ -56,10 +57,19 @@ func killDuringImport(t *testing.T, f *fixture, base string, before, after count
 		slot := (float64(i) + float64((i*7919)%100)/100) / float64(kills)
 		delay := time.Duration(slot * float64(span))
 
-		p := command(work, "import", "-q", f.big).startT(t)
+		p := command(work, "import", "-q", f.big)
+		p.cmd.Env = append(p.cmd.Env, "TMPDIR="+tmp)
+		p.startT(t)
 		time.Sleep(delay)
 		p.cmd.Process.Signal(syscall.SIGKILL)
 		r := p.wait(t)
+		// The scratch index of an import into an empty catalog (and
+		// SQLite's sort files) are unlinked once open; a kill in the
+		// milliseconds before can leave a scratch file, which the next
+		// import removes (below).
+		if left, _ := os.ReadDir(tmp); len(left) > 1 || len(left) == 1 && !strings.HasPrefix(left[0].Name(), "catalog-fts-") {
+			t.Fatalf("kill %d at %v: left in $TMPDIR: %v", i, delay, left)
+		}
 
 		checkSound(t, work)
 		got := readCounts(t, work)
@@ -80,10 +90,17 @@ func killDuringImport(t *testing.T, f *fixture, base string, before, after count
 			span = min(span, r.wall*11/10) // the import got faster
 		}
 
-		// The next import goes through.
-		mustCatalog(t, work, "import", "-q", f.small)
+		// The next import goes through, and leaves nothing in $TMPDIR.
+		next := command(work, "import", "-q", f.small)
+		next.cmd.Env = append(next.cmd.Env, "TMPDIR="+tmp)
+		if r := next.startT(t).wait(t); r.code != 0 {
+			t.Fatalf("kill %d: the next import: %v", i, r)
+		}
 		if want := f.withSmall[got]; readCounts(t, work) != want {
 			t.Fatalf("kill %d: the next import left counts %+v, want %+v", i, readCounts(t, work), want)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Fatalf("kill %d: left in $TMPDIR after the next import: %v", i, left)
 		}
 		if i%10 == 9 {
 			checkSound(t, work)

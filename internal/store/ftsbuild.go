@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -23,10 +24,11 @@ import (
 // is created from papers_fts's own CREATE statement and takes its settings
 // (papers_fts_config), and the catalog's index is empty beforehand (its
 // papers table is). FTS5 keeps nothing about an index outside those tables
-// but a cached copy of its structure, which it rereads at the start of
-// every transaction that uses the table, and the import's transaction has
-// not used it. TestParallelIndexAgrees compares the result with an index
-// built in place, and every import test ends with FTS5's integrity check.
+// but a per-connection cache of its structure, which it rereads once
+// another connection has written the file; the import's connection, which
+// wrote the tables behind FTS5's back, is discarded after the import
+// (Import.release). TestScratchIndexAgrees compares the result with an
+// index built in place, token by token, and runs FTS5's integrity check.
 //
 // The scratch file is a temporary file that is unlinked as soon as both
 // connections have it open (where the system allows that), so an import
@@ -35,8 +37,8 @@ import (
 
 // ftsBatchRows is how many papers go into one INSERT on the scratch
 // connection. FTS5 writes its pending terms out as a segment at the end of
-// every statement, and by itself whenever they pass 1 MB (about 700
-// papers), so batches of this size cost no extra segments.
+// every statement (and whenever they pass its hash size, 8 MB here:
+// scratchSettings), so a batch is a segment: 227 for the corpora.
 const ftsBatchRows = 1000
 
 // ftsText is what papers_fts indexes of one paper, as stored in papers.
@@ -49,8 +51,10 @@ type ftsText struct {
 
 // ftsBuilder is the scratch index and the goroutine that writes it.
 type ftsBuilder struct {
-	path     string // scratch file; "" once removed
-	dir      string // its folder, for errors
+	path     string      // scratch file; "" once removed
+	dir      string      // its folder, for errors
+	create   string      // papers_fts's CREATE statement
+	settings [][2]string // and its settings (ftsSettings)
 	db       *sql.DB
 	batch    []ftsText // filled by the import, handed over when full
 	batches  chan []ftsText
@@ -66,10 +70,9 @@ type ftsBuilder struct {
 // was handed over: the text indexed then, and the text it ends with.
 type ftsRedo struct{ old, new ftsText }
 
-// newFTSBuilder creates the scratch index next to nothing: a temporary file
-// in the system's temporary directory, holding a copy of the catalog's
-// papers_fts definition and settings. conn is the import's connection,
-// before its transaction begins.
+// newFTSBuilder creates the scratch database: a temporary file in $TMPDIR,
+// open on a connection of its own. setUp then creates the index in it.
+// conn is the import's connection, before its transaction begins.
 func newFTSBuilder(ctx context.Context, conn *sql.Conn) (*ftsBuilder, error) {
 	var create string
 	if err := conn.QueryRowContext(ctx, "SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = 'papers_fts'").Scan(&create); err != nil {
@@ -79,17 +82,35 @@ func newFTSBuilder(ctx context.Context, conn *sql.Conn) (*ftsBuilder, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp("", "catalog-fts-*.db")
+	removeStaleScratch(os.TempDir())
+	f, err := os.CreateTemp("", fmt.Sprintf("%s%d-*.db", scratchPrefix, os.Getpid()))
 	if err != nil {
 		return nil, fmt.Errorf("scratch index: %w", err)
 	}
 	f.Close()
-	b := &ftsBuilder{path: f.Name(), dir: filepath.Dir(f.Name())}
-	if err := b.open(ctx, create, settings); err != nil {
+	b := &ftsBuilder{path: f.Name(), dir: filepath.Dir(f.Name()), create: create, settings: settings}
+	if err := b.open(ctx); err != nil {
 		b.close()
 		return nil, fmt.Errorf("scratch index %s: %w", b.path, err)
 	}
 	return b, nil
+}
+
+// scratchPrefix starts the scratch file's name, which goes on with the
+// process id.
+const scratchPrefix = "catalog-fts-"
+
+// removeStaleScratch removes the scratch files of processes that no longer
+// run. A scratch file is unlinked within milliseconds of its creation
+// (unlink), so only an import killed in those milliseconds leaves one.
+func removeStaleScratch(dir string) {
+	names, _ := filepath.Glob(filepath.Join(dir, scratchPrefix+"*-*.db"))
+	for _, name := range names {
+		pid, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(name), scratchPrefix), "-")
+		if n, err := strconv.Atoi(pid); ok && err == nil && n != os.Getpid() && !processAlive(n) {
+			os.Remove(name)
+		}
+	}
 }
 
 // ftsSettings reads papers_fts's settings ('rank' and any other that a
@@ -127,7 +148,8 @@ func ftsSettings(ctx context.Context, conn *sql.Conn) ([][2]string, error) {
 // 64, 1 MB) to 11.2 s of CPU.
 var scratchSettings = [][2]string{{"automerge", "0"}, {"crisismerge", "256"}, {"hashsize", "8388608"}}
 
-func (b *ftsBuilder) open(ctx context.Context, create string, settings [][2]string) error {
+// open opens the scratch connection, and with it the file.
+func (b *ftsBuilder) open(ctx context.Context) error {
 	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: b.path}).EscapedPath()}
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(OFF)") // scratch: nothing to roll back to
@@ -141,11 +163,16 @@ func (b *ftsBuilder) open(ctx context.Context, create string, settings [][2]stri
 	}
 	db.SetMaxOpenConns(1)
 	b.db = db
-	if _, err := db.ExecContext(ctx, create); err != nil {
+	return db.PingContext(ctx)
+}
+
+// setUp creates the index, a copy of papers_fts with its settings.
+func (b *ftsBuilder) setUp(ctx context.Context) error {
+	if _, err := b.db.ExecContext(ctx, b.create); err != nil {
 		return err
 	}
-	for _, kv := range append(settings, scratchSettings...) {
-		if _, err := db.ExecContext(ctx, "INSERT INTO papers_fts (papers_fts, rank) VALUES (?, ?)", kv[0], kv[1]); err != nil {
+	for _, kv := range append(b.settings, scratchSettings...) {
+		if _, err := b.db.ExecContext(ctx, "INSERT INTO papers_fts (papers_fts, rank) VALUES (?, ?)", kv[0], kv[1]); err != nil {
 			return fmt.Errorf("setting %s: %w", kv[0], err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -240,4 +241,36 @@ func TestScratchIndexFallsBack(t *testing.T) {
 		t.Errorf("papers found: %d, want 2", n)
 	}
 	checkIntegrity(t, s.DB)
+}
+
+// TestRemoveStaleScratch: the scratch files of processes that have ended
+// are removed, those of running ones kept.
+func TestRemoveStaleScratch(t *testing.T) {
+	if !processAlive(os.Getpid()) {
+		t.Skip("no process check here")
+	}
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	name := func(pid int) string { return filepath.Join(dir, fmt.Sprintf("%s%d-123.db", scratchPrefix, pid)) }
+	files := map[string]bool{ // name: removed
+		name(ended.Process.Pid):                    true,
+		name(os.Getpid()):                          false,
+		name(os.Getppid()):                         false,
+		filepath.Join(dir, scratchPrefix+"x-1.db"): false,
+		filepath.Join(dir, "other.db"):             false,
+	}
+	for f := range files {
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeStaleScratch(dir)
+	for f, removed := range files {
+		if _, err := os.Stat(f); (err != nil) != removed {
+			t.Errorf("%s: removed %v, want %v", filepath.Base(f), err != nil, removed)
+		}
+	}
 }

@@ -147,9 +147,10 @@ func (im *Import) start(ctx context.Context) error {
 }
 
 // startScratchIndex sets up the scratch index (ftsbuild.go) and attaches
-// it (ATTACH cannot run inside a transaction). Where it cannot be set up
-// (no room or no permission in the temporary directory) the import indexes
-// in place, as into a catalog with papers.
+// it (ATTACH cannot run inside a transaction). The file is unlinked as soon
+// as both connections have it open, before the index is created in it.
+// Where it cannot be set up (no room or no permission in the temporary
+// directory) the import indexes in place, as into a catalog with papers.
 func (im *Import) startScratchIndex(ctx context.Context) {
 	b, err := newFTSBuilder(ctx, im.conn)
 	if err != nil {
@@ -159,8 +160,13 @@ func (im *Import) startScratchIndex(ctx context.Context) {
 		b.close()
 		return
 	}
-	im.fts, im.attached = b, true
+	im.attached = true
 	b.unlink()
+	if err := b.setUp(ctx); err != nil {
+		b.close()
+		return
+	}
+	im.fts = b
 }
 
 // beginTx begins the import's transaction with the write lock of the
