@@ -38,6 +38,9 @@ func TestDiskFull(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "disk full") {
 		t.Errorf("import on a full disk: %v, want exit 1 and disk full", r)
 	}
+	if strings.Contains(r.stderr, "fix the record") {
+		t.Errorf("import on a full disk: %v: the hint blames a record", r)
+	}
 	after, err := os.ReadFile(db)
 	if err != nil {
 		t.Fatal(err)
@@ -113,4 +116,33 @@ func smallDisk(t *testing.T, size int) string {
 		}
 	})
 	return mnt
+}
+
+// TestScratchIndexDiskFull: an import into an empty catalog builds the
+// full-text index in a scratch database in $TMPDIR; when $TMPDIR fills up,
+// the import fails naming that folder and a full disk, without blaming a
+// record, and leaves the catalog and $TMPDIR as they were.
+func TestScratchIndexDiskFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	t.Parallel() // no timing in it
+	f := importFixture(t)
+	tmp := smallDisk(t, 128<<10)
+	work := filepath.Join(t.TempDir(), "work.db")
+	copyDB(t, f.empty, work)
+	p := command(work, "import", f.big)
+	p.cmd.Env = append(p.cmd.Env, "TMPDIR="+tmp)
+	r := p.startT(t).wait(t)
+	if r.code != 1 || !strings.Contains(r.stderr, "building the full-text index in "+tmp+": disk full") ||
+		strings.Contains(r.stderr, "fix the record") {
+		t.Errorf("import with a full $TMPDIR: %v, want exit 1, the folder and disk full, no record blamed", r)
+	}
+	if got := readCounts(t, work); got != f.emptied {
+		t.Errorf("counts %+v, want %+v", got, f.emptied)
+	}
+	checkSound(t, work)
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("left in $TMPDIR: %v", left)
+	}
 }

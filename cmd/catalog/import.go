@@ -132,10 +132,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			if ctx.Err() != nil {
 				return fmt.Errorf("import %s: %w; nothing was imported", in.Name, ctx.Err())
 			}
-			return &hintError{
-				err:  fmt.Errorf("import %s: %w", in.Name, err),
-				hint: "nothing was imported; fix the record, or rerun with --skip-invalid to import the valid ones",
+			hint := "nothing was imported"
+			if importer.IsRecordError(err) {
+				hint += "; fix the record, or rerun with --skip-invalid to import the valid ones"
 			}
+			return &hintError{err: fmt.Errorf("import %s: %w", in.Name, err), hint: hint}
 		}
 		results = append(results, result{in.Name, stats})
 	}

@@ -243,7 +243,7 @@ func (b *ftsBuilder) wait() error {
 	}
 	switch {
 	case b.err != nil:
-		return fmt.Errorf("building the full-text index in %s: %w", b.dir, b.err)
+		return fmt.Errorf("building the full-text index in %s: %w", b.dir, explain(b.err))
 	case !b.handedOver:
 		return errors.New("building the full-text index: stopped early")
 	}
