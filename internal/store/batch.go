@@ -66,15 +66,18 @@ func (b *rowBatch) flush(ctx context.Context, conn *sql.Conn) error {
 	return err
 }
 
-func (b *rowBatch) sql(n int) string {
+func (b *rowBatch) sql(n int) string { return multiRowSQL(b.insert, b.row, n) }
+
+// multiRowSQL is insert followed by n copies of row, comma-separated.
+func multiRowSQL(insert, row string, n int) string {
 	var sb strings.Builder
-	sb.Grow(len(b.insert) + n*(len(b.row)+1))
-	sb.WriteString(b.insert)
+	sb.Grow(len(insert) + n*(len(row)+1))
+	sb.WriteString(insert)
 	for i := range n {
 		if i > 0 {
 			sb.WriteByte(',')
 		}
-		sb.WriteString(b.row)
+		sb.WriteString(row)
 	}
 	return sb.String()
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -299,7 +300,7 @@ func (b *ftsBuilder) run(ctx context.Context) (err error) {
 // one statement per batch, in rowid order: FTS5 writes its pending terms out
 // whenever a rowid is lower than the one before.
 func execRedo(ctx context.Context, conn *sql.Conn, redo []ftsRedo) error {
-	slices.SortFunc(redo, func(a, b ftsRedo) int { return int(a.old.id - b.old.id) })
+	slices.SortFunc(redo, func(a, b ftsRedo) int { return cmp.Compare(a.old.id, b.old.id) })
 	for len(redo) > 0 {
 		n := min(len(redo), ftsBatchRows/2)
 		args := make([]any, 0, 10*n)
@@ -318,15 +319,7 @@ func execRedo(ctx context.Context, conn *sql.Conn, redo []ftsRedo) error {
 // ftsInsertSQL is an INSERT of n rows into papers_fts, naming its command
 // column: NULL inserts a row, 'delete' removes one.
 func ftsInsertSQL(n int) string {
-	var sb strings.Builder
-	sb.WriteString("INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors) VALUES ")
-	for i := range n {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString("(?,?,?,?,?)")
-	}
-	return sb.String()
+	return multiRowSQL("INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors) VALUES ", "(?,?,?,?,?)", n)
 }
 
 // abandon stops the goroutine without its result, for an import that
