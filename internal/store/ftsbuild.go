@@ -359,12 +359,12 @@ const scratchSchema = "ftsbuild"
 
 // copyFTSIndex replaces the catalog's (empty) index with the scratch one,
 // inside the import's transaction.
-func copyFTSIndex(ctx context.Context, tx *sql.Conn) error {
+func copyFTSIndex(ctx context.Context, conn *sql.Conn) error {
 	for _, t := range ftsShadowTables {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM main."+t); err != nil {
+		if _, err := conn.ExecContext(ctx, "DELETE FROM main."+t); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO main."+t+" SELECT * FROM "+scratchSchema+"."+t); err != nil {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO main."+t+" SELECT * FROM "+scratchSchema+"."+t); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -63,12 +64,13 @@ type Import struct {
 	setAside []string       // CREATE TRIGGER and CREATE INDEX statements dropped, restored at Commit
 
 	// An import into an empty catalog builds the full-text index beside
-	// it (ftsbuild.go); redo holds the text first indexed of each new
-	// paper whose indexed text a merge has changed since.
+	// it (ftsbuild.go); redo holds, for each new paper whose indexed text
+	// a merge has changed since it was handed over, the text first
+	// indexed and the text it has now.
 	fts      *ftsBuilder
 	attached bool // the scratch database is attached to conn
 	inPlace  bool // never use a scratch index (Store.indexInPlace)
-	redo     map[int64]ftsText
+	redo     map[int64]ftsRedo
 
 	// authorship and provenance rows wait in batches (batch.go); flushed
 	// before the import reads either table.
@@ -226,7 +228,7 @@ func (im *Import) begin(ctx context.Context) error {
 	im.allAuthorsCached = n == 0
 	switch {
 	case im.fts != nil && im.maxID == 0:
-		im.redo = make(map[int64]ftsText)
+		im.redo = make(map[int64]ftsRedo)
 		im.fts.start(ctx)
 	case im.fts != nil: // papers were added since leaveWALIfEmpty looked
 		im.fts.abandon()
@@ -410,17 +412,8 @@ func (im *Import) commitIndexInPlace(ctx context.Context) error {
 // typical search (corpora p50 4.3 -> 3.6 ms); a later import adds its own
 // segments, which automerge keeps in check.
 func (im *Import) commitIndexBuilt(ctx context.Context) error {
-	redo := make([]ftsRedo, 0, len(im.redo))
-	for id, old := range im.redo {
-		r, err := im.q.GetPaperCandidate(ctx, id)
-		if err != nil {
-			im.closeQueries()
-			return err
-		}
-		redo = append(redo, ftsRedo{old: old, new: ftsText{id: id, title: r.Title, abstract: r.Abstract, authors: r.Authors}})
-	}
 	im.closeQueries()
-	if err := im.fts.finish(redo); err != nil {
+	if err := im.fts.finish(slices.Collect(maps.Values(im.redo))); err != nil {
 		return err
 	}
 	if err := im.restoreSchema(ctx); err != nil {
@@ -775,9 +768,15 @@ func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) er
 		return nil
 	}
 	textChanged := arg.Abstract != c.Abstract || arg.Authors != c.Authors
-	if _, ok := im.redo[c.ID]; im.fts != nil && textChanged && !ok {
-		// Indexed beside the import with its first text: index it again.
-		im.redo[c.ID] = ftsText{id: c.ID, title: c.Title, abstract: c.Abstract, authors: c.Authors}
+	if im.fts != nil && textChanged {
+		// Indexed beside the import with its first text: index it again,
+		// with the text it has after this merge.
+		r, ok := im.redo[c.ID]
+		if !ok {
+			r.old = ftsText{id: c.ID, title: c.Title, abstract: c.Abstract, authors: c.Authors}
+		}
+		r.new = ftsText{id: c.ID, title: c.Title, abstract: arg.Abstract, authors: arg.Authors}
+		im.redo[c.ID] = r
 	}
 	if c.ID <= im.maxID && !im.reindex[c.ID] && textChanged {
 		// The indexed text changes: unindex the old now, index the new at Commit.
