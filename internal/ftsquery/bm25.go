@@ -3,6 +3,7 @@ package ftsquery
 import (
 	"bytes"
 	"math"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -206,21 +207,68 @@ type Scorer struct {
 	freq    []float64
 	buf     []byte
 	terms   [][][]byte      // the phrases' terms as bytes
+	finds   []asciiFind     // how countASCII finds each phrase
 	folded  map[rune]string // Fold of the non-ASCII letters seen
+}
+
+// asciiFind is how countASCII looks for a phrase: by the byte at offset
+// at of its first term, the one of its letters or digits least frequent
+// in English text, in lower and upper case (the same for a digit). ok is
+// false for a phrase with a non-ASCII term, which a text countASCII reads
+// cannot hold.
+type asciiFind struct {
+	ok           bool
+	at           int
+	lower, upper byte
+}
+
+// letterRarity ranks the ASCII letters and digits by their frequency in
+// English text, rarest first: the byte countASCII searches for is the
+// rarest of the term's, so that it stops at few places that are not the
+// term ('z' of "optimization" rather than its 'o').
+const letterRarity = "zqxjkvbpygfwmucldrhsnioate"
+
+func newASCIIFind(terms [][]byte) asciiFind {
+	for _, t := range terms {
+		for _, b := range t {
+			if b >= utf8.RuneSelf {
+				return asciiFind{}
+			}
+		}
+	}
+	first := terms[0]
+	best, rank := 0, len(letterRarity)+1
+	for i, b := range first {
+		r := strings.IndexByte(letterRarity, b)
+		if r < 0 {
+			r = 3 // a digit: about as rare as j
+		}
+		if r < rank {
+			best, rank = i, r
+		}
+	}
+	b := first[best]
+	f := asciiFind{ok: true, at: best, lower: b, upper: b}
+	if b >= 'a' && b <= 'z' {
+		f.upper = b - 'a' + 'A'
+	}
+	return f
 }
 
 // NewScorer prepares to score phrases; weights and idf are per column and
 // per phrase, avgLen is the average row length in tokens (all columns).
 func NewScorer(phrases []Phrase, weights, idf []float64, avgLen float64) *Scorer {
 	terms := make([][][]byte, len(phrases))
+	finds := make([]asciiFind, len(phrases))
 	for i, p := range phrases {
 		for _, t := range p.Terms {
 			terms[i] = append(terms[i], []byte(t))
 		}
+		finds[i] = newASCIIFind(terms[i])
 	}
 	return &Scorer{
 		phrases: phrases, weights: weights, idf: idf, avgLen: avgLen,
-		freq: make([]float64, len(phrases)), terms: terms,
+		freq: make([]float64, len(phrases)), terms: terms, finds: finds,
 	}
 }
 
@@ -276,13 +324,23 @@ var asciiFold = func() (t [256]byte) {
 }()
 
 // count adds the phrases' instances in column c, weighted w, to s.freq,
-// and returns the column's length in tokens. It folds the text into s.buf
+// and returns the column's length in tokens. A text whose letters and
+// digits are all ASCII, as most titles, abstracts and author lists are, is
+// read in place (countASCII); any other, countFolded folds into s.buf
 // as the tokenizer would see it (ASCII letters and digits lower-cased by a
 // table, other letters by Fold, separators as 0) while counting tokens,
 // then finds each phrase's first term with bytes.Index: most text is
 // ASCII, and this runs at a few hundred MB/s where a token at a time
 // (countTokens, in the tests) runs at tens.
 func (s *Scorer) count(c int, w float64, text string) (tokens int) {
+	if tokens, ok := s.countASCII(c, w, text); ok {
+		return tokens
+	}
+	return s.countFolded(c, w, text)
+}
+
+// countFolded is count for any text (see count).
+func (s *Scorer) countFolded(c int, w float64, text string) (tokens int) {
 	buf := s.buf[:0]
 	prev := byte(0)
 	for i := 0; i < len(text); {
@@ -341,6 +399,156 @@ func (s *Scorer) count(c int, w float64, text string) (tokens int) {
 		}
 	}
 	return tokens
+}
+
+// countASCII is count for a text whose letters and digits are all ASCII
+// (any other character in it a separator to the tokenizer): it counts the
+// tokens eight bytes at a time and finds each phrase's first term by its
+// rarest byte (asciiFind) with IndexByte, in either case, reading the text
+// in place. Folding a text
+// into a buffer a byte at a time (countFolded) cost three quarters of
+// scoring. ok is false, and nothing is counted, when the text has a
+// non-ASCII letter, digit or mark: countFolded reads it.
+func (s *Scorer) countASCII(c int, w float64, text string) (tokens int, ok bool) {
+	tokens, ok = asciiTokens(text)
+	if !ok {
+		return 0, false
+	}
+	for p := range s.phrases {
+		ph := &s.phrases[p]
+		if ph.Column >= 0 && ph.Column != c {
+			continue
+		}
+		f := s.finds[p]
+		if !f.ok {
+			continue // a term with other letters: not in this text
+		}
+		terms := s.terms[p]
+		nextLower, nextUpper := indexFrom(text, f.lower, f.at), indexFrom(text, f.upper, f.at)
+		for {
+			i := min(nextLower, nextUpper)
+			if i == len(text) {
+				break
+			}
+			if i == nextLower {
+				nextLower = indexFrom(text, f.lower, i+1)
+			}
+			if i == nextUpper {
+				nextUpper = indexFrom(text, f.upper, i+1)
+			}
+			start := i - f.at // where the term would start
+			if start > 0 && isASCIIAlnum(text[start-1]) {
+				continue // inside a token
+			}
+			if phraseAtASCII(text, start, terms, ph.Prefix) {
+				s.freq[p] += w
+			}
+		}
+	}
+	return tokens, true
+}
+
+// indexFrom is the index of the first c in text at or after from, or
+// len(text).
+func indexFrom(text string, c byte, from int) int {
+	if from >= len(text) {
+		return len(text)
+	}
+	if i := strings.IndexByte(text[from:], c); i >= 0 {
+		return from + i
+	}
+	return len(text)
+}
+
+func isASCIIAlnum(b byte) bool { return asciiFold[b] != 0 }
+
+// phraseAtASCII reports whether a phrase's terms start at text[start], the
+// start of a token, in a text countASCII reads: terms are matched against
+// the text folded byte by byte, and anything but an ASCII letter or digit
+// separates tokens.
+func phraseAtASCII(text string, start int, terms [][]byte, prefix bool) bool {
+	k := start
+	last := len(terms) - 1
+	for j, term := range terms {
+		for k < len(text) && !isASCIIAlnum(text[k]) {
+			k++
+		}
+		if len(text)-k < len(term) {
+			return false
+		}
+		for m, b := range term {
+			if asciiFold[text[k+m]] != b {
+				return false
+			}
+		}
+		k += len(term)
+		if j == last && prefix {
+			return true
+		}
+		if k < len(text) && isASCIIAlnum(text[k]) {
+			return false // the token goes on: not this term
+		}
+	}
+	return true
+}
+
+// SWAR constants: a byte repeated in each of a word's eight bytes.
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// asciiTokens counts the tokens of a text whose letters and digits are
+// all ASCII, as unicode61 splits it: runs of ASCII letters and digits.
+// Eight bytes at a time, each byte's high bit set where it is a letter or
+// digit (by range tests that cannot carry across bytes, the bytes being
+// below 0x80), a token starting where such a byte follows one that is
+// not. A word with a non-ASCII byte is read a character at a time: ok is
+// false at the first non-ASCII letter, digit or mark.
+func asciiTokens(text string) (tokens int, ok bool) {
+	var prev uint64 // the high bit of the previous byte's test, at bit 7
+	i := 0
+	for i < len(text) {
+		if len(text)-i >= 8 {
+			x := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
+				uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+			if x&swarHigh == 0 {
+				l := x | 0x20*swarOnes // letters to lower case; nothing else lands in a-z
+				letter := (l + (0x80-'a')*swarOnes) &^ (l + (0x7f-'z')*swarOnes)
+				digit := (x + (0x80-'0')*swarOnes) &^ (x + (0x7f-'9')*swarOnes)
+				tok := (letter | digit) & swarHigh
+				tokens += bits.OnesCount64(tok &^ (tok<<8 | prev))
+				prev = tok >> 56
+				i += 8
+				continue
+			}
+		}
+		// A byte at a time, to the end of the word and of the character
+		// that ends there.
+		end := min(i+8, len(text))
+		for i < end {
+			b := text[i]
+			if b < utf8.RuneSelf {
+				t := uint64(0)
+				if isASCIIAlnum(b) {
+					t = 0x80
+				}
+				if t != 0 && prev == 0 {
+					tokens++
+				}
+				prev = t
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if isTokenChar(r) {
+				return 0, false
+			}
+			prev = 0
+			i += size
+		}
+	}
+	return tokens, true
 }
 
 // phraseAt reports whether a phrase's terms start at buf[start], the

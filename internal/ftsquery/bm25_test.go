@@ -5,9 +5,11 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // bm25Docs are rows for the bm25 tests: real titles, with repeats, accents,
@@ -264,25 +266,50 @@ func (s *Scorer) countTokens(c int, w float64, text string) (tokens int) {
 // count the same tokens and phrase instances.
 func TestScorerPathsAgree(t *testing.T) {
 	texts := []string{"", "a", "A a a", "  a-a--a  ", "self-attention, Self Attention; selfattention", "GPT-4 and gpt 4 and GPT4",
-		"transformers transform transformed trans", "x1 x12 x", "the the the", "learning to learn by gradient descent by gradient descent"}
+		"transformers transform transformed trans", "x1 x12 x", "the the the", "learning to learn by gradient descent by gradient descent",
+		// ASCII letters with non-ASCII separators, across the eight-byte
+		// words the ASCII path reads, and texts it must refuse.
+		"Self\u2014Attention \u201cself attention\u201d\u00a0SELF\u2009attention", "12345678self attention1234567 self\tattention",
+		"abcdefg\u00e9 self attention", "self attention caf\u00e9", "\u00c9lan self-attention", "a\u0301 self attention", "x\xffself attention"}
 	for _, d := range bm25Docs {
 		texts = append(texts, d[:]...)
 	}
-	queries := []string{`"a"`, `"a a"`, `"self attention"`, `"gpt 4"`, `"transform"*`, `"x1"*`, `"the the"`, `"gradient descent" "by"`, `"learn"* "descent"`, `"muller"`}
+	queries := []string{`"a"`, `"a a"`, `"self attention"`, `"self attention"*`, `"elan"`, `"cafe"`, `"gpt 4"`, `"transform"*`, `"x1"*`, `"the the"`, `"gradient descent" "by"`, `"learn"* "descent"`, `"muller"`}
 	for _, q := range queries {
 		phrases, ok := ParseSimple(q)
 		if !ok {
 			t.Fatalf("ParseSimple(%q): not simple", q)
 		}
 		for _, text := range texts {
-			fast := NewScorer(phrases, nil, nil, 1)
-			slow := NewScorer(phrases, nil, nil, 1)
-			n := fast.count(0, 1, text)
-			m := slow.countTokens(0, 1, text)
-			if n != m || !reflect.DeepEqual(fast.freq, slow.freq) {
-				t.Errorf("%s in %q: fast path %d tokens, counts %v; token path %d tokens, counts %v", q, text, n, fast.freq, m, slow.freq)
-			}
+			checkScorerPaths(t, phrases, q, text)
 		}
+	}
+}
+
+// checkScorerPaths counts text's tokens and the phrases' instances in it
+// by each path (countASCII when it takes the text, countFolded, and the
+// reference countTokens) and fails if they differ.
+func checkScorerPaths(t *testing.T, phrases []Phrase, q, text string) {
+	t.Helper()
+	ref := NewScorer(phrases, nil, nil, 1)
+	m := ref.countTokens(0, 1, text)
+	folded := NewScorer(phrases, nil, nil, 1)
+	if n := folded.countFolded(0, 1, text); n != m || !reflect.DeepEqual(folded.freq, ref.freq) {
+		t.Errorf("%s in %q: folding path %d tokens, counts %v; token path %d tokens, counts %v", q, text, n, folded.freq, m, ref.freq)
+	}
+	ascii := NewScorer(phrases, nil, nil, 1)
+	n, ok := ascii.countASCII(0, 1, text)
+	if !ok {
+		if !slices.ContainsFunc([]rune(text), func(r rune) bool { return r >= utf8.RuneSelf && isTokenChar(r) }) {
+			t.Errorf("%q: the ASCII path refused a text whose letters and digits are ASCII", text)
+		}
+		if slices.ContainsFunc(ascii.freq, func(f float64) bool { return f != 0 }) {
+			t.Errorf("%q: the ASCII path refused the text after counting %v", text, ascii.freq)
+		}
+		return
+	}
+	if n != m || !reflect.DeepEqual(ascii.freq, ref.freq) {
+		t.Errorf("%s in %q: ASCII path %d tokens, counts %v; token path %d tokens, counts %v", q, text, n, ascii.freq, m, ref.freq)
 	}
 }
 
@@ -292,20 +319,16 @@ func FuzzScorerPaths(f *testing.F) {
 	f.Add(`"a a"`, "a a a")
 	f.Add(`"self attention"*`, "Self-Attentional self attention")
 	f.Add(`x1*`, "x1 x12 x")
+	f.Add(`"abc def"`, "xx ABC-def, abc—DEF; abcdef abc déf “abc” def12345678 ABC")
 	f.Fuzz(func(t *testing.T, q, text string) {
 		phrases, ok := ParseSimple(q)
 		if !ok {
 			return
 		}
-		fast := NewScorer(phrases, nil, nil, 1)
-		slow := NewScorer(phrases, nil, nil, 1)
 		if strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Mn, r) }) {
 			return // a combining mark alone is a token to one, not the other
 		}
-		n := fast.count(0, 1, text)
-		if m := slow.countTokens(0, 1, text); n != m || !reflect.DeepEqual(fast.freq, slow.freq) {
-			t.Errorf("%s in %q: fast path %d tokens, counts %v; token path %d tokens, counts %v", q, text, n, fast.freq, m, slow.freq)
-		}
+		checkScorerPaths(t, phrases, q, text)
 	})
 }
 

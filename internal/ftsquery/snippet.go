@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // token is one token of a column's text: its bytes [start, end) and its
@@ -14,24 +15,42 @@ type token struct {
 }
 
 // tokenize splits text as unicode61 does (Tokens), keeping each token's
-// byte offsets.
+// byte offsets. ASCII is tested by table, and a token of ASCII letters
+// and digits in lower case is its own folded form (no copy).
 func tokenize(text string) []token {
-	var toks []token
+	toks := make([]token, 0, len(text)/6+1)
 	start := -1
-	for i, r := range text {
-		if isTokenChar(r) {
-			if start < 0 {
-				start = i
+	ascii, upper := true, false // of the token from start
+	for i := 0; i <= len(text); {
+		tok, size := false, 1
+		if i < len(text) {
+			if b := text[i]; b < utf8.RuneSelf {
+				tok = asciiFold[b] != 0
+				upper = upper || b >= 'A' && b <= 'Z'
+			} else {
+				var r rune
+				r, size = utf8.DecodeRuneInString(text[i:])
+				tok = isTokenChar(r)
+				ascii = ascii && !tok
 			}
-			continue
 		}
-		if start >= 0 {
-			toks = append(toks, token{start, i, Fold(text[start:i])})
-			start = -1
+		switch {
+		case tok && start < 0:
+			start = i
+		case !tok && start >= 0:
+			t := text[start:i]
+			switch {
+			case !ascii:
+				t = Fold(t)
+			case upper:
+				t = strings.ToLower(t)
+			}
+			toks = append(toks, token{start, i, t})
+			start, ascii, upper = -1, true, false
+		case !tok:
+			upper = false
 		}
-	}
-	if start >= 0 {
-		toks = append(toks, token{start, len(text), Fold(text[start:])})
+		i += size
 	}
 	return toks
 }

@@ -147,3 +147,23 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// FuzzTokenize: tokenize finds Tokens' tokens, at their offsets, each
+// folded by Fold.
+func FuzzTokenize(f *testing.F) {
+	for _, text := range []string{"", "Ab c", "GPT-4 über Ünïcödé, x\xffy", "日本語 テキスト", "a\u0301b", snippetDocs[0][1]} {
+		f.Add(text)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		toks := tokenize(text)
+		want := Tokens(text)
+		if len(toks) != len(want) {
+			t.Fatalf("%q: %d tokens, want %d (%q)", text, len(toks), len(want), want)
+		}
+		for i, tok := range toks {
+			if got := text[tok.start:tok.end]; got != want[i] || tok.folded != Fold(want[i]) {
+				t.Fatalf("%q: token %d is %q folded %q, want %q folded %q", text, i, got, tok.folded, want[i], Fold(want[i]))
+			}
+		}
+	})
+}
