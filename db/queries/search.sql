@@ -6,7 +6,7 @@
 -- The typed comparison comes first so that sqlc types the parameter from
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
 -- "end filters" is the same in every query of this file that filters
--- (SearchPapers, SearchPapersNewest, SearchCandidates,
+-- (SearchPapers, SearchPapersNewest, SearchCandidates, RankMatches,
 -- SearchCandidatesInYears, ScanPapers, ScanPapersInYears, ScanPapersOfAuthor,
 -- SearchPapersByYear, SearchPapersNewestByYear, ListMatchingByYear,
 -- ListPapersOfAuthor, ListPapers and ListPapersInYears);
@@ -125,6 +125,51 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- end filters
 ORDER BY papers_fts.rowid DESC
 LIMIT sqlc.arg(limit);
+
+-- name: RankMatches :many
+-- The window newest matches that pass the filters, ranked
+-- by catalog_bm25: bm25 computed in Go (ftsquery.Scorer, registered for
+-- the statement; internal/store/bm25func.go) with document counts Search
+-- gives it, where FTS5's own bm25 counts each phrase's documents by
+-- reading its whole doclist, on every query. The page [offset,
+-- offset+limit) of them, best first, ties in rowid order as FTS5 leaves
+-- them; with the text of the indexed columns, for the snippets. The
+-- function reads the text where SQLite holds it: only the page's rows are
+-- copied out.
+SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
+FROM (
+    SELECT
+        p.id,
+        p.year,
+        p.title,
+        p.venue,
+        p.doi,
+        p.abstract,
+        p.authors,
+        catalog_bm25(CAST(sqlc.arg(scorer) AS INTEGER), p.title, p.abstract, p.authors) AS score
+    FROM papers_fts
+    JOIN papers p ON p.id = papers_fts.rowid
+    WHERE papers_fts MATCH sqlc.arg(match)
+        -- filters:
+        AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+        AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+        AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+        AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
+             OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                        WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
+                          AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                               OR sqlc.narg(author_given) IS NULL)))
+        AND (CAST(sqlc.narg(first_family) AS TEXT) IS NULL
+             OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                        WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                          AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                               OR sqlc.narg(first_given) IS NULL)))
+        -- end filters
+    ORDER BY papers_fts.rowid DESC
+    LIMIT sqlc.arg(window)
+) c
+ORDER BY c.score, c.id
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 
 -- name: SearchCandidatesInYears :many
 -- SearchCandidates for a year filter that few papers pass (Search counts
@@ -297,10 +342,13 @@ FROM papers_fts
 WHERE papers_fts MATCH sqlc.arg(match) AND papers_fts.rowid = sqlc.arg(id);
 
 -- name: ListAuthorsOfPapers :many
--- The authors of a page of hits, in one statement, in order.
+-- The authors of a page of hits, in one statement, in order. The ids come
+-- as a JSON array (json_each), not as sqlc.slice: a slice writes a
+-- statement of its own for each length, prepared anew on every call (a
+-- third of a rare word's search); this one is prepared once.
 SELECT s.paper_id, a.name
 FROM authorship s JOIN authors a ON a.id = s.author_id
-WHERE s.paper_id IN (sqlc.slice(ids))
+WHERE s.paper_id IN (SELECT j.value FROM json_each(sqlc.arg(ids_json)) j)
 ORDER BY s.paper_id, s.position;
 
 -- name: FamilyNames :many

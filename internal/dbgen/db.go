@@ -147,6 +147,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.papersPerFormatStmt, err = db.PrepareContext(ctx, papersPerFormat); err != nil {
 		return nil, fmt.Errorf("error preparing query PapersPerFormat: %w", err)
 	}
+	if q.rankMatchesStmt, err = db.PrepareContext(ctx, rankMatches); err != nil {
+		return nil, fmt.Errorf("error preparing query RankMatches: %w", err)
+	}
 	if q.rebuildFTSIndexStmt, err = db.PrepareContext(ctx, rebuildFTSIndex); err != nil {
 		return nil, fmt.Errorf("error preparing query RebuildFTSIndex: %w", err)
 	}
@@ -405,6 +408,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing papersPerFormatStmt: %w", cerr)
 		}
 	}
+	if q.rankMatchesStmt != nil {
+		if cerr := q.rankMatchesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rankMatchesStmt: %w", cerr)
+		}
+	}
 	if q.rebuildFTSIndexStmt != nil {
 		if cerr := q.rebuildFTSIndexStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rebuildFTSIndexStmt: %w", cerr)
@@ -565,6 +573,7 @@ type Queries struct {
 	paperIDsByCitationKeyStmt    *sql.Stmt
 	paperIDsByDOIStmt            *sql.Stmt
 	papersPerFormatStmt          *sql.Stmt
+	rankMatchesStmt              *sql.Stmt
 	rebuildFTSIndexStmt          *sql.Stmt
 	repairAuthorsStmt            *sql.Stmt
 	scanPapersStmt               *sql.Stmt
@@ -628,6 +637,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		paperIDsByCitationKeyStmt:    q.paperIDsByCitationKeyStmt,
 		paperIDsByDOIStmt:            q.paperIDsByDOIStmt,
 		papersPerFormatStmt:          q.papersPerFormatStmt,
+		rankMatchesStmt:              q.rankMatchesStmt,
 		rebuildFTSIndexStmt:          q.rebuildFTSIndexStmt,
 		repairAuthorsStmt:            q.repairAuthorsStmt,
 		scanPapersStmt:               q.scanPapersStmt,

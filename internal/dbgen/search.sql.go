@@ -8,7 +8,6 @@ package dbgen
 import (
 	"context"
 	"database/sql"
-	"strings"
 )
 
 const countAuthorPapers = `-- name: CountAuthorPapers :one
@@ -142,7 +141,7 @@ func (q *Queries) FamilyNames(ctx context.Context, arg FamilyNamesParams) ([]str
 const listAuthorsOfPapers = `-- name: ListAuthorsOfPapers :many
 SELECT s.paper_id, a.name
 FROM authorship s JOIN authors a ON a.id = s.author_id
-WHERE s.paper_id IN (/*SLICE:ids*/?)
+WHERE s.paper_id IN (SELECT j.value FROM json_each(?1) j)
 ORDER BY s.paper_id, s.position
 `
 
@@ -151,19 +150,12 @@ type ListAuthorsOfPapersRow struct {
 	Name    string
 }
 
-// The authors of a page of hits, in one statement, in order.
-func (q *Queries) ListAuthorsOfPapers(ctx context.Context, ids []int64) ([]ListAuthorsOfPapersRow, error) {
-	query := listAuthorsOfPapers
-	var queryParams []interface{}
-	if len(ids) > 0 {
-		for _, v := range ids {
-			queryParams = append(queryParams, v)
-		}
-		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(ids))[1:], 1)
-	} else {
-		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
-	}
-	rows, err := q.query(ctx, nil, query, queryParams...)
+// The authors of a page of hits, in one statement, in order. The ids come
+// as a JSON array (json_each), not as sqlc.slice: a slice writes a
+// statement of its own for each length, prepared anew on every call (a
+// third of a rare word's search); this one is prepared once.
+func (q *Queries) ListAuthorsOfPapers(ctx context.Context, idsJson interface{}) ([]ListAuthorsOfPapersRow, error) {
+	rows, err := q.query(ctx, q.listAuthorsOfPapersStmt, listAuthorsOfPapers, idsJson)
 	if err != nil {
 		return nil, err
 	}
@@ -712,6 +704,123 @@ func (q *Queries) NthNewestMatch(ctx context.Context, arg NthNewestMatchParams) 
 	var rowid int64
 	err := row.Scan(&rowid)
 	return rowid, err
+}
+
+const rankMatches = `-- name: RankMatches :many
+SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
+FROM (
+    SELECT
+        p.id,
+        p.year,
+        p.title,
+        p.venue,
+        p.doi,
+        p.abstract,
+        p.authors,
+        catalog_bm25(CAST(?1 AS INTEGER), p.title, p.abstract, p.authors) AS score
+    FROM papers_fts
+    JOIN papers p ON p.id = papers_fts.rowid
+    WHERE papers_fts MATCH ?2
+        -- filters:
+        AND (p.year >= ?3 OR ?3 IS NULL)
+        AND (p.year <= ?4 OR ?4 IS NULL)
+        AND (CAST(?5 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?5) > 0)
+        AND (CAST(?6 AS TEXT) IS NULL
+             OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                        WHERE s.paper_id = p.id AND a.family_key = ?6
+                          AND (a.name_key LIKE ?6 || '|' || ?7 || '%'
+                               OR ?7 IS NULL)))
+        AND (CAST(?8 AS TEXT) IS NULL
+             OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                        WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = ?8
+                          AND (a.name_key LIKE ?8 || '|' || ?9 || '%'
+                               OR ?9 IS NULL)))
+        -- end filters
+    ORDER BY papers_fts.rowid DESC
+    LIMIT ?10
+) c
+ORDER BY c.score, c.id
+LIMIT ?12 OFFSET ?11
+`
+
+type RankMatchesParams struct {
+	Scorer       int64
+	Match        string
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Window       int64
+	Offset       int64
+	Limit        int64
+}
+
+type RankMatchesRow struct {
+	ID       int64
+	Year     sql.NullInt64
+	Title    string
+	Venue    sql.NullString
+	Doi      sql.NullString
+	Abstract sql.NullString
+	Authors  string
+	Score    float64
+}
+
+// The window newest matches that pass the filters, ranked
+// by catalog_bm25: bm25 computed in Go (ftsquery.Scorer, registered for
+// the statement; internal/store/bm25func.go) with document counts Search
+// gives it, where FTS5's own bm25 counts each phrase's documents by
+// reading its whole doclist, on every query. The page [offset,
+// offset+limit) of them, best first, ties in rowid order as FTS5 leaves
+// them; with the text of the indexed columns, for the snippets. The
+// function reads the text where SQLite holds it: only the page's rows are
+// copied out.
+func (q *Queries) RankMatches(ctx context.Context, arg RankMatchesParams) ([]RankMatchesRow, error) {
+	rows, err := q.query(ctx, q.rankMatchesStmt, rankMatches,
+		arg.Scorer,
+		arg.Match,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.Window,
+		arg.Offset,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RankMatchesRow
+	for rows.Next() {
+		var i RankMatchesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+			&i.Abstract,
+			&i.Authors,
+			&i.Score,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const scanPapers = `-- name: ScanPapers :many
@@ -1295,7 +1404,7 @@ type SearchPapersRow struct {
 // The typed comparison comes first so that sqlc types the parameter from
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
 // "end filters" is the same in every query of this file that filters
-// (SearchPapers, SearchPapersNewest, SearchCandidates,
+// (SearchPapers, SearchPapersNewest, SearchCandidates, RankMatches,
 // SearchCandidatesInYears, ScanPapers, ScanPapersInYears, ScanPapersOfAuthor,
 // SearchPapersByYear, SearchPapersNewestByYear, ListMatchingByYear,
 // ListPapersOfAuthor, ListPapers and ListPapersInYears);

@@ -161,11 +161,46 @@ func (s *Store) ftsSize(ctx context.Context) (nrow int64, avgLen float64, err er
 // estimate the scores are FTS5's: the same formula, weights and length
 // normalization, from the same tokens.
 func (s *Store) rankNewest(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
+	if _, _, few := s.fewInYears(ctx, f); !few {
+		if cond != "" {
+			match = "(" + match + ") AND " + cond
+		}
+		return s.rankInSQL(ctx, match, phrases, docs, f, opt, window, offset, limit)
+	}
 	rows, err := s.candidates(ctx, match, cond, f, window)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
 	return s.rankRows(ctx, rows, phrases, docs, opt, offset, limit)
+}
+
+// rankInSQL is rankNewest's ranking done by SQLite (RankMatches), with
+// catalog's bm25 (catalog_bm25) given the phrases' document counts, docs;
+// match has the author condition in it.
+func (s *Store) rankInSQL(ctx context.Context, match string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
+	if err := s.countFew(ctx, phrases, &docs); err != nil {
+		return nil, err
+	}
+	id, release := registerScorer(ftsquery.NewScorer(phrases, ftsWeights, idfs(docs), docs.avgLen))
+	defer release()
+	rows, err := s.Q.RankMatches(ctx, dbgen.RankMatchesParams{
+		Scorer: id, Match: match,
+		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+		Window: window, Offset: offset, Limit: limit,
+	})
+	if err != nil {
+		return nil, searchError(err)
+	}
+	cands := make([]rankee, len(rows))
+	for i, r := range rows {
+		cands[i] = rankee{
+			Hit:  Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Score: r.Score},
+			text: [3]string{r.Title, r.Abstract.String, r.Authors},
+		}
+	}
+	return withSnippets(cands, phrases, opt), nil
 }
 
 // rankRows scores the candidates, and returns the page [offset,

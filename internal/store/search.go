@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -126,14 +127,18 @@ func (s *Store) snippets(ctx context.Context, expr string, hits []Hit, opt Searc
 // authors fills in each hit's authors, in order, at most perHit (0: all),
 // in one statement.
 func (s *Store) authors(ctx context.Context, hits []Hit, perHit int) error {
-	ids := make([]int64, len(hits))
+	ids := []byte{'['}
 	index := make(map[int64]int, len(hits))
 	for i := range hits {
-		ids[i] = hits[i].ID
+		if i > 0 {
+			ids = append(ids, ',')
+		}
+		ids = strconv.AppendInt(ids, hits[i].ID, 10)
 		index[hits[i].ID] = i
 		hits[i].Authors = []string{}
 	}
-	rows, err := s.Q.ListAuthorsOfPapers(ctx, ids)
+	ids = append(ids, ']')
+	rows, err := s.Q.ListAuthorsOfPapers(ctx, string(ids))
 	if err != nil {
 		return explain(err)
 	}
