@@ -81,6 +81,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	st.RankWindow = sel.rank
 	so.Limit, so.Offset = *limit, *offset
 	ids, err := st.Select(ctx, match, so)
 	if errors.Is(err, store.ErrQuerySyntax) {

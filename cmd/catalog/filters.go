@@ -18,6 +18,7 @@ type selection struct {
 	author, firstAuthor, title, venue, year onceString
 	sort                                    string
 	fts                                     bool
+	rank                                    int // Store.RankWindow
 }
 
 // selectionFlags is the help text for the flags addFlags defines.
@@ -33,6 +34,9 @@ const selectionFlags = `  --author NAME        papers with this author at any po
                        (newest first, ties by relevance)
   --fts                TEXT is an FTS5 query: "phrases", prefix*, OR, NOT,
                        NEAR(a b, 5), column filters (title: abstract: authors:)
+  --rank N             when more than N papers match, rank the N newest
+                       (default 250); 0 ranks every match, which takes longer
+                       for common words
 `
 
 func (s *selection) addFlags(fs *flag.FlagSet) {
@@ -43,6 +47,7 @@ func (s *selection) addFlags(fs *flag.FlagSet) {
 	fs.Var(&s.year, "year", "")
 	fs.StringVar(&s.sort, "sort", "relevance", "")
 	fs.BoolVar(&s.fts, "fts", false, "")
+	fs.IntVar(&s.rank, "rank", store.DefaultRankWindow, "")
 }
 
 // hasFilter reports whether any filter flag was given.
@@ -53,6 +58,9 @@ func (s *selection) hasFilter() bool {
 // build checks the flags and returns the FTS5 expression for words ("" for
 // none) and the search options they ask for. Mistakes are usage errors.
 func (s *selection) build(cmd string, words []string) (match string, opt store.SearchOptions, err error) {
+	if s.rank < 0 {
+		return "", opt, usagef("%s: --rank must not be negative, got %d", cmd, s.rank)
+	}
 	switch s.sort {
 	case "relevance":
 		opt.Sort = store.ByRelevance

@@ -116,6 +116,7 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	st.RankWindow = opt.rank
 
 	so.Limit, so.Offset, so.Ellipsis, so.Explain = opt.limit, opt.offset, "…", opt.explain
 	tty := isTerminal(e.stdout)
@@ -139,7 +140,7 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		if opt.format == "table" {
 			w = e.stdout
 		}
-		writeExplanation(w, store.MatchExpr(match, so.Filters), so)
+		writeExplanation(w, store.MatchExpr(match, so.Filters), so, st.RankWindow)
 	}
 	if len(hits) == 0 {
 		switch opt.format {
@@ -197,8 +198,8 @@ func describeSelection(text string, s selection) string {
 }
 
 // writeExplanation tells what the search ran: the FTS5 expression, the
-// filters and the order.
-func writeExplanation(w io.Writer, match string, so store.SearchOptions) {
+// filters and the order; window is the store's RankWindow.
+func writeExplanation(w io.Writer, match string, so store.SearchOptions, window int) {
 	if match != "" {
 		fmt.Fprintf(w, "search:  papers_fts MATCH %s\n", strconv.Quote(match))
 	} else {
@@ -213,17 +214,21 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions) {
 	case so.Sort == store.ByYear && so.NewestFirst:
 		fmt.Fprintf(w, "order:   newest first (year, then most recently added), unranked: the text is\n"+
 			"         only stopwords\n")
+	case so.Sort == store.ByYear && window == 0:
+		fmt.Fprintf(w, "order:   newest first, then by score (every match ranked: --rank 0)\n")
 	case so.Sort == store.ByYear:
 		fmt.Fprintf(w, "order:   newest first, then by score; in a year with more than %d matches, its\n"+
-			"         %d newest are ranked\n", store.DefaultRankWindow, store.DefaultRankWindow)
+			"         %d newest are ranked (--rank)\n", window, window)
 	case so.NewestFirst:
 		fmt.Fprintf(w, "order:   newest first, unranked: the text is only stopwords\n")
+	case window == 0:
+		fmt.Fprintf(w, "order:   by score, best first (every match ranked: --rank 0)\n")
 	case len(so.Filters.Describe()) > 0:
 		fmt.Fprintf(w, "order:   by score, best first; when more than %d papers match, the %d newest\n"+
-			"         matches that pass the filters are ranked\n", store.DefaultRankWindow, store.DefaultRankWindow)
+			"         matches that pass the filters are ranked (--rank)\n", window, window)
 	default:
 		fmt.Fprintf(w, "order:   by score, best first; when more than %d papers match, the %d newest\n"+
-			"         matches are ranked\n", store.DefaultRankWindow, store.DefaultRankWindow)
+			"         matches are ranked (--rank)\n", window, window)
 	}
 	if match != "" {
 		fmt.Fprintf(w, "score:   bm25 over title (weight 10), abstract (1) and authors (4); lower is\n"+

@@ -49,10 +49,12 @@ func queryPhrases(match string, f Filters) (phrases []ftsquery.Phrase, ok bool) 
 // defaultRankInGoFrom is the number of documents, summed over a query's phrases,
 // from which catalog ranks a search itself rather than through FTS5's
 // bm25. bm25 reads every document of every phrase to count them (in this
-// build about 60 ns a document); rankNewest reads and scores the text of
-// the window's candidates instead (about 3 ms for 500). Below this FTS5 is
-// the faster; both give the same order (TestRankNewestAgreesWithFTS5).
-const defaultRankInGoFrom = 50_000
+// build about 60 ns a document); rankNewest has SQLite rank the window's
+// candidates with catalog_bm25 instead (RankMatches: about 1 ms for 250
+// common words' matches). Below this FTS5 is the faster (measured with
+// bench/querybench: 10,000 against 2,000, 50,000 and 0); both give the
+// same order (TestRankNewestAgreesWithFTS5).
+const defaultRankInGoFrom = 10_000
 
 // docCounts are a query's phrases' document counts (phraseDocs), and the
 // index's size.

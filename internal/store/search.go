@@ -462,8 +462,11 @@ func (s *Store) mostMatch(ctx context.Context, text string, f Filters) bool {
 }
 
 // DefaultRankWindow is how many of the newest matches a search ranks when a
-// query matches more papers than that (Store.RankWindow).
-const DefaultRankWindow = 500
+// query matches more papers than that (Store.RankWindow). Ranking costs
+// about 4 µs a match (reading its row, scoring its text): 250 keeps a
+// search for common words near 2 ms on the benchmark's machine, where 500
+// took 3.5 (bench/RESULTS.md); catalog query --rank widens it.
+const DefaultRankWindow = 250
 
 // searchError tells a query the user got wrong from a failure of the
 // database.
