@@ -7,7 +7,7 @@
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
 -- "end filters" is the same in every query of this file that filters
 -- (SearchPapers, SearchPapersNewest, SearchCandidates, RankMatches,
--- SearchCandidatesInYears, ScanPapers, ScanPapersInYears, ScanPapersOfAuthor,
+-- RankMatchesInYears, SearchCandidatesInYears, ScanPapers, ScanPapersInYears, ScanPapersOfAuthor,
 -- SearchPapersByYear, SearchPapersNewestByYear, ListMatchingByYear,
 -- ListPapersOfAuthor, ListPapers and ListPapersInYears);
 -- TestFilterBlocksAgree (internal/store) keeps it so.
@@ -135,7 +135,9 @@ LIMIT sqlc.arg(limit);
 -- offset+limit) of them, best first, ties in rowid order as FTS5 leaves
 -- them; with the text of the indexed columns, for the snippets. The
 -- function reads the text where SQLite holds it: only the page's rows are
--- copied out.
+-- copied out. It is called once for each row of the window (the subquery
+-- is a co-routine: SQLite does not flatten a subquery with a LIMIT into an
+-- outer query with one), and counts them, and the oldest id, for Search.
 SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
 FROM (
     SELECT
@@ -146,7 +148,7 @@ FROM (
         p.doi,
         p.abstract,
         p.authors,
-        catalog_bm25(CAST(sqlc.arg(scorer) AS INTEGER), p.title, p.abstract, p.authors) AS score
+        catalog_bm25(CAST(sqlc.arg(scorer) AS INTEGER), p.id, p.title, p.abstract, p.authors) AS score
     FROM papers_fts
     JOIN papers p ON p.id = papers_fts.rowid
     WHERE papers_fts MATCH sqlc.arg(match)
@@ -165,6 +167,47 @@ FROM (
                           AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
                                OR sqlc.narg(first_given) IS NULL)))
         -- end filters
+    ORDER BY papers_fts.rowid DESC
+    LIMIT sqlc.arg(window)
+) c
+ORDER BY c.score, c.id
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: RankMatchesInYears :many
+-- RankMatches for a year filter that few papers pass: the window is of
+-- the matches among the papers of those years, a set from the papers_year
+-- index that each match is tested against before its row is read, as in
+-- SearchCandidatesInYears.
+SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
+FROM (
+    SELECT
+        p.id,
+        p.year,
+        p.title,
+        p.venue,
+        p.doi,
+        p.abstract,
+        p.authors,
+        catalog_bm25(CAST(sqlc.arg(scorer) AS INTEGER), p.id, p.title, p.abstract, p.authors) AS score
+    FROM papers_fts
+    JOIN papers p ON p.id = papers_fts.rowid
+    WHERE papers_fts MATCH sqlc.arg(match)
+        -- filters:
+        AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+        AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+        AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+        AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
+             OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                        WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
+                          AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                               OR sqlc.narg(author_given) IS NULL)))
+        AND (CAST(sqlc.narg(first_family) AS TEXT) IS NULL
+             OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                        WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                          AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                               OR sqlc.narg(first_given) IS NULL)))
+        -- end filters
+        AND +papers_fts.rowid IN (SELECT y.id FROM papers y WHERE y.year >= sqlc.arg(in_from) AND y.year <= sqlc.arg(in_to))
     ORDER BY papers_fts.rowid DESC
     LIMIT sqlc.arg(window)
 ) c

@@ -150,6 +150,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.rankMatchesStmt, err = db.PrepareContext(ctx, rankMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query RankMatches: %w", err)
 	}
+	if q.rankMatchesInYearsStmt, err = db.PrepareContext(ctx, rankMatchesInYears); err != nil {
+		return nil, fmt.Errorf("error preparing query RankMatchesInYears: %w", err)
+	}
 	if q.rebuildFTSIndexStmt, err = db.PrepareContext(ctx, rebuildFTSIndex); err != nil {
 		return nil, fmt.Errorf("error preparing query RebuildFTSIndex: %w", err)
 	}
@@ -413,6 +416,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing rankMatchesStmt: %w", cerr)
 		}
 	}
+	if q.rankMatchesInYearsStmt != nil {
+		if cerr := q.rankMatchesInYearsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rankMatchesInYearsStmt: %w", cerr)
+		}
+	}
 	if q.rebuildFTSIndexStmt != nil {
 		if cerr := q.rebuildFTSIndexStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rebuildFTSIndexStmt: %w", cerr)
@@ -574,6 +582,7 @@ type Queries struct {
 	paperIDsByDOIStmt            *sql.Stmt
 	papersPerFormatStmt          *sql.Stmt
 	rankMatchesStmt              *sql.Stmt
+	rankMatchesInYearsStmt       *sql.Stmt
 	rebuildFTSIndexStmt          *sql.Stmt
 	repairAuthorsStmt            *sql.Stmt
 	scanPapersStmt               *sql.Stmt
@@ -638,6 +647,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		paperIDsByDOIStmt:            q.paperIDsByDOIStmt,
 		papersPerFormatStmt:          q.papersPerFormatStmt,
 		rankMatchesStmt:              q.rankMatchesStmt,
+		rankMatchesInYearsStmt:       q.rankMatchesInYearsStmt,
 		rebuildFTSIndexStmt:          q.rebuildFTSIndexStmt,
 		repairAuthorsStmt:            q.repairAuthorsStmt,
 		scanPapersStmt:               q.scanPapersStmt,

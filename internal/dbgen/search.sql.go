@@ -717,7 +717,7 @@ FROM (
         p.doi,
         p.abstract,
         p.authors,
-        catalog_bm25(CAST(?1 AS INTEGER), p.title, p.abstract, p.authors) AS score
+        catalog_bm25(CAST(?1 AS INTEGER), p.id, p.title, p.abstract, p.authors) AS score
     FROM papers_fts
     JOIN papers p ON p.id = papers_fts.rowid
     WHERE papers_fts MATCH ?2
@@ -777,7 +777,9 @@ type RankMatchesRow struct {
 // offset+limit) of them, best first, ties in rowid order as FTS5 leaves
 // them; with the text of the indexed columns, for the snippets. The
 // function reads the text where SQLite holds it: only the page's rows are
-// copied out.
+// copied out. It is called once for each row of the window (the subquery
+// is a co-routine: SQLite does not flatten a subquery with a LIMIT into an
+// outer query with one), and counts them, and the oldest id, for Search.
 func (q *Queries) RankMatches(ctx context.Context, arg RankMatchesParams) ([]RankMatchesRow, error) {
 	rows, err := q.query(ctx, q.rankMatchesStmt, rankMatches,
 		arg.Scorer,
@@ -800,6 +802,123 @@ func (q *Queries) RankMatches(ctx context.Context, arg RankMatchesParams) ([]Ran
 	var items []RankMatchesRow
 	for rows.Next() {
 		var i RankMatchesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+			&i.Abstract,
+			&i.Authors,
+			&i.Score,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const rankMatchesInYears = `-- name: RankMatchesInYears :many
+SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
+FROM (
+    SELECT
+        p.id,
+        p.year,
+        p.title,
+        p.venue,
+        p.doi,
+        p.abstract,
+        p.authors,
+        catalog_bm25(CAST(?1 AS INTEGER), p.id, p.title, p.abstract, p.authors) AS score
+    FROM papers_fts
+    JOIN papers p ON p.id = papers_fts.rowid
+    WHERE papers_fts MATCH ?2
+        -- filters:
+        AND (p.year >= ?3 OR ?3 IS NULL)
+        AND (p.year <= ?4 OR ?4 IS NULL)
+        AND (CAST(?5 AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || ?5) > 0)
+        AND (CAST(?6 AS TEXT) IS NULL
+             OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                        WHERE s.paper_id = p.id AND a.family_key = ?6
+                          AND (a.name_key LIKE ?6 || '|' || ?7 || '%'
+                               OR ?7 IS NULL)))
+        AND (CAST(?8 AS TEXT) IS NULL
+             OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                        WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = ?8
+                          AND (a.name_key LIKE ?8 || '|' || ?9 || '%'
+                               OR ?9 IS NULL)))
+        -- end filters
+        AND +papers_fts.rowid IN (SELECT y.id FROM papers y WHERE y.year >= ?10 AND y.year <= ?11)
+    ORDER BY papers_fts.rowid DESC
+    LIMIT ?12
+) c
+ORDER BY c.score, c.id
+LIMIT ?14 OFFSET ?13
+`
+
+type RankMatchesInYearsParams struct {
+	Scorer       int64
+	Match        string
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	InFrom       sql.NullInt64
+	InTo         sql.NullInt64
+	Window       int64
+	Offset       int64
+	Limit        int64
+}
+
+type RankMatchesInYearsRow struct {
+	ID       int64
+	Year     sql.NullInt64
+	Title    string
+	Venue    sql.NullString
+	Doi      sql.NullString
+	Abstract sql.NullString
+	Authors  string
+	Score    float64
+}
+
+// RankMatches for a year filter that few papers pass: the window is of
+// the matches among the papers of those years, a set from the papers_year
+// index that each match is tested against before its row is read, as in
+// SearchCandidatesInYears.
+func (q *Queries) RankMatchesInYears(ctx context.Context, arg RankMatchesInYearsParams) ([]RankMatchesInYearsRow, error) {
+	rows, err := q.query(ctx, q.rankMatchesInYearsStmt, rankMatchesInYears,
+		arg.Scorer,
+		arg.Match,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.InFrom,
+		arg.InTo,
+		arg.Window,
+		arg.Offset,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RankMatchesInYearsRow
+	for rows.Next() {
+		var i RankMatchesInYearsRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Year,
@@ -1405,7 +1524,7 @@ type SearchPapersRow struct {
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
 // "end filters" is the same in every query of this file that filters
 // (SearchPapers, SearchPapersNewest, SearchCandidates, RankMatches,
-// SearchCandidatesInYears, ScanPapers, ScanPapersInYears, ScanPapersOfAuthor,
+// RankMatchesInYears, SearchCandidatesInYears, ScanPapers, ScanPapersInYears, ScanPapersOfAuthor,
 // SearchPapersByYear, SearchPapersNewestByYear, ListMatchingByYear,
 // ListPapersOfAuthor, ListPapers and ListPapersInYears);
 // TestFilterBlocksAgree (internal/store) keeps it so.

@@ -202,8 +202,8 @@ func TestFilterBlocksAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := regexp.MustCompile(`(?s)-- filters:\n(.*?)-- end filters`).FindAllSubmatch(src, -1)
-	if len(blocks) != 14 {
-		t.Fatalf("found %d filter blocks in search.sql, want 14", len(blocks))
+	if len(blocks) != 15 {
+		t.Fatalf("found %d filter blocks in search.sql, want 15", len(blocks))
 	}
 	// Compared line by line without the indentation, which a block in a
 	// subquery has more of.

@@ -163,37 +163,54 @@ func (s *Store) ftsSize(ctx context.Context) (nrow int64, avgLen float64, err er
 // estimate the scores are FTS5's: the same formula, weights and length
 // normalization, from the same tokens.
 func (s *Store) rankNewest(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
-	if _, _, few := s.fewInYears(ctx, f); !few {
-		if cond != "" {
-			match = "(" + match + ") AND " + cond
-		}
-		return s.rankInSQL(ctx, match, phrases, docs, f, opt, window, offset, limit)
+	if cond != "" {
+		match = "(" + match + ") AND " + cond
 	}
-	rows, err := s.candidates(ctx, match, cond, f, window)
-	if err != nil || len(rows) == 0 {
-		return nil, err
-	}
-	return s.rankRows(ctx, rows, phrases, docs, opt, offset, limit)
-}
-
-// rankInSQL is rankNewest's ranking done by SQLite (RankMatches), with
-// catalog's bm25 (catalog_bm25) given the phrases' document counts, docs;
-// match has the author condition in it.
-func (s *Store) rankInSQL(ctx context.Context, match string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
 	if err := s.countFew(ctx, phrases, &docs); err != nil {
 		return nil, err
 	}
-	id, release := registerScorer(ftsquery.NewScorer(phrases, ftsWeights, idfs(docs), docs.avgLen))
-	defer release()
-	rows, err := s.Q.RankMatches(ctx, dbgen.RankMatchesParams{
-		Scorer: id, Match: match,
-		YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
-		AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
-		FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
-		Window: window, Offset: offset, Limit: limit,
-	})
+	cands, _, err := s.rankWindow(ctx, match, ftsquery.NewScorer(phrases, ftsWeights, idfs(docs), docs.avgLen), f, window, offset, limit)
 	if err != nil {
-		return nil, searchError(err)
+		return nil, err
+	}
+	return withSnippets(cands, phrases, opt), nil
+}
+
+// rankWindow has SQLite rank the window newest matches of match (the
+// author condition in it) that pass the filters, by sc's bm25
+// (RankMatches, or RankMatchesInYears for a year filter few papers pass),
+// and returns the page [offset, offset+limit) of them, best first, with
+// their text; and what catalog_bm25 saw of the window: its rows, and the
+// oldest.
+func (s *Store) rankWindow(ctx context.Context, match string, sc *ftsquery.Scorer, f filterArgs, window, offset, limit int64) ([]rankee, scoring, error) {
+	key, seen, release := registerScorer(sc)
+	defer release()
+	var rows []dbgen.RankMatchesRow
+	var err error
+	if lo, hi, few := s.fewInYears(ctx, f); few {
+		var inYears []dbgen.RankMatchesInYearsRow
+		inYears, err = s.Q.RankMatchesInYears(ctx, dbgen.RankMatchesInYearsParams{
+			Scorer: key, Match: match,
+			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+			InFrom: lo, InTo: hi,
+			Window: window, Offset: offset, Limit: limit,
+		})
+		for _, r := range inYears {
+			rows = append(rows, dbgen.RankMatchesRow(r))
+		}
+	} else {
+		rows, err = s.Q.RankMatches(ctx, dbgen.RankMatchesParams{
+			Scorer: key, Match: match,
+			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+			Window: window, Offset: offset, Limit: limit,
+		})
+	}
+	if err != nil {
+		return nil, scoring{}, searchError(err)
 	}
 	cands := make([]rankee, len(rows))
 	for i, r := range rows {
@@ -202,43 +219,32 @@ func (s *Store) rankInSQL(ctx context.Context, match string, phrases []ftsquery.
 			text: [3]string{r.Title, r.Abstract.String, r.Authors},
 		}
 	}
-	return withSnippets(cands, phrases, opt), nil
-}
-
-// rankRows scores the candidates, and returns the page [offset,
-// offset+limit) of them, best first, with their snippets.
-func (s *Store) rankRows(ctx context.Context, rows []dbgen.SearchCandidatesRow, phrases []ftsquery.Phrase, docs docCounts, opt SearchOptions, offset, limit int64) ([]Hit, error) {
-	cands, err := s.score(ctx, rows, phrases, docs)
-	if err != nil {
-		return nil, err
-	}
-	sortByScore(cands)
-	return withSnippets(page(cands, offset, limit), phrases, opt), nil
+	return cands, *seen, nil
 }
 
 // rankFew ranks as rankNewest does, in as few statements as it can: the
-// candidates, then (rankRows) their scores and snippets made here. A query
-// of one phrase and no filters gets its document count from the
-// candidates too: how far back the window's last one lies, or how many
-// there are when they are fewer than the window. Search takes it for
+// window ranked by SQLite with catalog_bm25 (rankWindow), then snippets
+// made here. A query of one phrase and no filters gets its document count
+// from the window itself (what catalog_bm25 saw): how far back its oldest
+// match lies, or how many there are when they are fewer than the window.
+// Search takes it for
 //   - a query with a prefix that scanNewest left to FTS5, because FTS5
 //     merges the prefix's doclists again for each statement that names it;
 //   - a phrase of several words alone, because FTS5 counts its documents by
 //     intersecting the words' doclists, positions included: "the model" 38
 //     -> 8 ms, where counting reads every paper with "the".
 func (s *Store) rankFew(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
-	rows, err := s.candidates(ctx, match, cond, f, window)
-	if err != nil || len(rows) == 0 {
+	if cond != "" {
+		match = "(" + match + ") AND " + cond
+	}
+	nrow, avgLen, err := s.ftsSize(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if len(phrases) > 1 || f != (filterArgs{}) {
 		var docs docCounts
 		if hasPrefix(phrases) {
 			// Not phraseDocs: it would have FTS5 merge the prefix again.
-			nrow, avgLen, err := s.ftsSize(ctx)
-			if err != nil {
-				return nil, err
-			}
 			found, read, err := s.newestShare(ctx, phrases)
 			if err != nil {
 				return nil, err
@@ -246,24 +252,40 @@ func (s *Store) rankFew(ctx context.Context, match, cond string, phrases []ftsqu
 			docs, err = s.scanDocs(ctx, phrases, found, read, nrow, avgLen)
 		} else {
 			docs, err = s.phraseDocs(ctx, phrases, window)
+			if err == nil {
+				err = s.countFew(ctx, phrases, &docs)
+			}
 		}
 		if err != nil {
 			return nil, err
 		}
-		return s.rankRows(ctx, rows, phrases, docs, opt, offset, limit)
+		cands, _, err := s.rankWindow(ctx, match, ftsquery.NewScorer(phrases, ftsWeights, idfs(docs), docs.avgLen), f, window, offset, limit)
+		if err != nil {
+			return nil, err
+		}
+		return withSnippets(cands, phrases, opt), nil
 	}
-	docs := docCounts{docs: []float64{float64(len(rows))}, few: []bool{false}, kth: []int64{0}}
-	if docs.nrow, docs.avgLen, err = s.ftsSize(ctx); err != nil {
+	// One phrase: its weight scales every score alike, so the window is
+	// ranked with weight 1, and the weight found from the window itself:
+	// its size, when the phrase has fewer matches, else how far back its
+	// oldest lies.
+	cands, seen, err := s.rankWindow(ctx, match, ftsquery.NewScorer(phrases, ftsWeights, []float64{1}, avgLen), f, window, offset, limit)
+	if err != nil || len(cands) == 0 {
 		return nil, err
 	}
-	if int64(len(rows)) == window {
+	docs := float64(seen.n)
+	if seen.n == window {
 		maxID, err := s.Q.MaxPaperID(ctx)
 		if err != nil {
 			return nil, explain(err)
 		}
-		docs.docs[0] = estimate(window, rows[window-1].ID, maxID, docs.nrow)
+		docs = estimate(window, seen.oldest, maxID, nrow)
 	}
-	return s.rankRows(ctx, rows, phrases, docs, opt, offset, limit)
+	idf := ftsquery.IDF(float64(nrow), docs)
+	for i := range cands {
+		cands[i].Score *= idf
+	}
+	return withSnippets(cands, phrases, opt), nil
 }
 
 // sortByScore orders candidates best first, ties in rowid order, as
