@@ -49,12 +49,13 @@ func queryPhrases(match string, f Filters) (phrases []ftsquery.Phrase, ok bool) 
 // defaultRankInGoFrom is the number of documents, summed over a query's phrases,
 // from which catalog ranks a search itself rather than through FTS5's
 // bm25. bm25 reads every document of every phrase to count them (in this
-// build about 60 ns a document); rankNewest has SQLite rank the window's
+// build 60-100 ns a document); rankNewest has SQLite rank the window's
 // candidates with catalog_bm25 instead (RankMatches: about 1 ms for 250
-// common words' matches). Below this FTS5 is the faster (measured with
-// bench/querybench: 10,000 against 2,000, 50,000 and 0); both give the
-// same order (TestRankNewestAgreesWithFTS5).
-const defaultRankInGoFrom = 10_000
+// common words' matches). Measured with bench/querybench against 10,000:
+// "word embeddings" 3.0 -> 2.5 ms, "attention" 2.2 -> 2.0 ms, the whole
+// set alike (1,000 no better). Both give the same order when the counts
+// are exact (TestRankNewestAgreesWithFTS5).
+const defaultRankInGoFrom = 3_000
 
 // docCounts are a query's phrases' document counts (phraseDocs), and the
 // index's size.
