@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,6 +39,30 @@ func (p Phrase) String(columns []string) string {
 // gives ok false, and the caller leaves ranking to FTS5. Each phrase gets
 // column -1.
 func ParseSimple(expr string) (phrases []Phrase, ok bool) {
+	return parse(expr, nil)
+}
+
+// ParseRanked reads an FTS5 expression that catalog can rank itself:
+// phrases joined by AND, written or implicit, each maybe restricted to one
+// of columns ("title : x", "authors:wang") and maybe excluded by NOT ("a
+// NOT b"). phrases are the ones bm25 scores, each with its column: not the
+// excluded ones, which have no instance in a row the expression matches
+// and so add nothing to its score (fts5_aux.c). In FTS5's grammar phrases
+// side by side (implicit AND) bind tightest, then NOT, then AND: "a b NOT
+// c" is a and b without c, but "a NOT b c" is a without (b and c), where c
+// counts when present, so a NOT must be followed by one phrase and then an
+// operator or the end. Anything else (OR, NEAR, parentheses, column sets,
+// ^, +, a column not in columns) gives ok false, as does an expression
+// with no phrase left to score.
+func ParseRanked(expr string, columns []string) (phrases []Phrase, ok bool) {
+	if columns == nil {
+		columns = []string{}
+	}
+	return parse(expr, columns)
+}
+
+// parse is ParseSimple, and with columns (not nil) ParseRanked.
+func parse(expr string, columns []string) (phrases []Phrase, ok bool) {
 	if strings.IndexByte(expr, 0) >= 0 || !utf8.ValidString(expr) {
 		return nil, false // FTS5 reads a C string, and bytes, not runes
 	}
@@ -46,13 +71,20 @@ func ParseSimple(expr string) (phrases []Phrase, ok bool) {
 			return nil, false
 		}
 	}
+	ops := columns != nil
+	var (
+		negate  bool // the next phrase follows NOT
+		column  = -1 // the next phrase's column filter
+		after   bool // an operator or a column filter waits for its phrase
+		negated bool // the last phrase followed NOT: an operator must come next
+	)
 	i := 0
 	for {
 		for i < len(expr) && isSpace(expr[i]) {
 			i++
 		}
 		if i == len(expr) {
-			return phrases, len(phrases) > 0
+			return phrases, len(phrases) > 0 && !after
 		}
 		var text string
 		switch c := expr[i]; {
@@ -82,13 +114,48 @@ func ParseSimple(expr string) (phrases []Phrase, ok bool) {
 			text = expr[i:j]
 			i = j
 			switch text {
-			case "AND", "OR", "NOT", "NEAR":
+			case "AND", "NOT":
+				if !ops || len(phrases) == 0 && !negate && text == "AND" || after {
+					return nil, false
+				}
+				negated = false
+				if text == "NOT" {
+					if len(phrases) == 0 && !negate {
+						return nil, false // NOT needs a left operand
+					}
+					negate = true
+				}
+				after = true
+				continue
+			case "OR", "NEAR":
 				return nil, false
+			}
+			k := i
+			for k < len(expr) && isSpace(expr[k]) {
+				k++
+			}
+			if k < len(expr) && expr[k] == ':' {
+				// A column filter.
+				if !ops || column >= 0 {
+					return nil, false
+				}
+				column = slices.IndexFunc(columns, func(name string) bool { return strings.EqualFold(name, text) })
+				if column < 0 {
+					return nil, false
+				}
+				i = k + 1
+				after = true
+				continue
 			}
 		default:
 			return nil, false
 		}
-		p := Phrase{Column: -1}
+		if negated {
+			// "a NOT b c" is a NOT (b c): implicit AND binds tighter than
+			// NOT, and c would be scored where it is found.
+			return nil, false
+		}
+		p := Phrase{Column: column}
 		for _, tok := range Tokens(text) {
 			term := Fold(tok)
 			if term == "" {
@@ -106,7 +173,11 @@ func ParseSimple(expr string) (phrases []Phrase, ok bool) {
 		if i < len(expr) && !isSpace(expr[i]) && expr[i] != '"' {
 			return nil, false // "a"b, "a":, "a"( ...: not this grammar
 		}
-		phrases = append(phrases, p)
+		if !negate {
+			phrases = append(phrases, p)
+		}
+		negated = negate
+		negate, column, after = false, -1, false
 	}
 }
 

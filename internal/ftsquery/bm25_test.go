@@ -92,15 +92,22 @@ func TestScorerAgreesWithFTS5(t *testing.T) {
 		{"title filter", `"learning"`, `"deep"`},
 		{"title filter only", ``, `"translation"`},
 		{"escaped quote", `"l""art"`, ""},
+		{"NOT", `neural NOT translation`, ""},
+		{"NOT a phrase", `"neural" NOT "machine translation"`, ""},
+		{"NOT a column", `networks NOT title : neural`, ""},
+		{"AND", `neural AND networks`, ""},
+		{"column filter", `title:neural networks`, ""},
+		{"column filter, phrase", `abstract : "machine translation" neural`, ""},
+		{"authors column", `authors:vaswani attention`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var phrases []Phrase
 			expr := tt.query
 			if tt.query != "" {
-				p, ok := ParseSimple(tt.query)
+				p, ok := ParseRanked(tt.query, bm25Columns)
 				if !ok {
-					t.Fatalf("ParseSimple(%q): not simple", tt.query)
+					t.Fatalf("ParseRanked(%q): not ranked by catalog", tt.query)
 				}
 				phrases = p
 			}
@@ -231,6 +238,103 @@ func FuzzParseSimple(f *testing.F) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%q read as %q: matches %v, want %v", expr, back, got, want)
+		}
+	})
+}
+
+func TestParseRanked(t *testing.T) {
+	title := func(terms ...string) Phrase { return Phrase{Terms: terms, Column: 0} }
+	any := func(terms ...string) Phrase { return Phrase{Terms: terms, Column: -1} }
+	tests := []struct {
+		in   string
+		want []Phrase // nil: not ranked by catalog
+	}{
+		{`a b`, []Phrase{any("a"), any("b")}},
+		{`a AND b`, []Phrase{any("a"), any("b")}},
+		{`learning NOT the`, []Phrase{any("learning")}},
+		{`"language model" NOT neural`, []Phrase{any("language", "model")}},
+		{`a b NOT c AND d NOT e*`, []Phrase{any("a"), any("b"), any("d")}},
+		{`a NOT b c`, nil},
+		{`title:"graph neural"`, []Phrase{title("graph", "neural")}},
+		{`TITLE : graph* nets`, []Phrase{{Terms: []string{"graph"}, Prefix: true, Column: 0}, any("nets")}},
+		{`authors:wang AND learning`, []Phrase{{Terms: []string{"wang"}, Column: 2}, any("learning")}},
+		{`a NOT title:b`, []Phrase{any("a")}},
+		{`NOT a`, nil},
+		{`a NOT`, nil},
+		{`a AND`, nil},
+		{`AND a`, nil},
+		{`a AND NOT b`, nil},
+		{`a NOT NOT b`, nil},
+		{`a OR b`, nil},
+		{`NEAR(a b)`, nil},
+		{`venue:a`, nil},
+		{`title:`, nil},
+		{`title: title: a`, nil},
+		{`{title abstract}: a`, nil},
+		{`-title: a`, nil},
+		{`title:(a b)`, nil},
+		{`a + b`, nil},
+		{`^a`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := ParseRanked(tt.in, bm25Columns)
+			if ok != (tt.want != nil) || ok && !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ParseRanked(%q): got %+v, %v; want %+v", tt.in, got, ok, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzParseRanked: whatever ParseRanked accepts, FTS5 accepts too, and
+// for every row it matches, Scorer's bm25 of the phrases read (with exact
+// document counts) is FTS5's bm25 of the expression.
+func FuzzParseRanked(f *testing.F) {
+	for _, s := range []string{`a NOT b`, `title:neural networks`, `authors : vaswani AND "attention"`, `neural NOT abstract:networks*`, `x OR y`, `"machine translation" NOT statistical`} {
+		f.Add(s)
+	}
+	db := bm25DB(f)
+	var block []byte
+	if err := db.QueryRow("SELECT block FROM t_data WHERE id = 1").Scan(&block); err != nil {
+		f.Fatal(err)
+	}
+	rows, tokens, _ := Averages(block)
+	var total int64
+	for _, n := range tokens {
+		total += n
+	}
+	avg := float64(total) / float64(rows)
+	f.Fuzz(func(t *testing.T, expr string) {
+		phrases, ok := ParseRanked(expr, bm25Columns)
+		if !ok {
+			return
+		}
+		idf := make([]float64, len(phrases))
+		for i, p := range phrases {
+			var hits float64
+			if err := db.QueryRow("SELECT count(*) FROM t WHERE t MATCH ?", p.String(bm25Columns)).Scan(&hits); err != nil {
+				t.Fatalf("%q: phrase %s: %v", expr, p.String(bm25Columns), err)
+			}
+			idf[i] = IDF(float64(rows), hits)
+		}
+		sc := NewScorer(phrases, []float64{10, 1, 4}, idf, avg)
+		r, err := db.Query("SELECT title, abstract, authors, bm25(t, 10.0, 1.0, 4.0) FROM t WHERE t MATCH ?", expr)
+		if err != nil {
+			t.Fatalf("ParseRanked accepts %q, FTS5 does not: %v", expr, err)
+		}
+		defer r.Close()
+		for r.Next() {
+			var title, abstract, authors string
+			var want float64
+			if err := r.Scan(&title, &abstract, &authors, &want); err != nil {
+				t.Fatal(err)
+			}
+			if got := sc.Score(title, abstract, authors); math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+				t.Errorf("%q on %q: got %.12f, want %.12f (FTS5)", expr, title, got, want)
+			}
+		}
+		if err := r.Err(); err != nil {
+			t.Fatalf("ParseRanked accepts %q, FTS5 does not: %v", expr, err)
 		}
 	})
 }

@@ -46,6 +46,61 @@ func queryPhrases(match string, f Filters) (phrases []ftsquery.Phrase, ok bool) 
 	return phrases, len(phrases) > 0
 }
 
+// rankedPhrases reads a search written in FTS5 syntax that catalog ranks
+// itself although queryPhrases does not read it: phrases joined by AND,
+// with NOT and column filters (ftsquery.ParseRanked), and the title
+// filter's phrases. ok is false for anything queryPhrases reads, and for
+// what neither reads.
+func rankedPhrases(match string, f Filters) (phrases []ftsquery.Phrase, ok bool) {
+	if match == "" {
+		return nil, false
+	}
+	if _, simple := ftsquery.ParseSimple(match); simple {
+		return nil, false
+	}
+	if phrases, ok = ftsquery.ParseRanked(match, ftsColumns); !ok {
+		return nil, false
+	}
+	if title := ftsquery.Plain(f.Title); title != "" {
+		p, ok := ftsquery.ParseSimple(title)
+		if !ok {
+			return nil, false
+		}
+		for i := range p {
+			p[i].Column = 0
+		}
+		phrases = append(phrases, p...)
+	}
+	return phrases, true
+}
+
+// rankExpr ranks a search of rankedPhrases as rankNewest does, the
+// phrases' document counts from phraseDocs, or for prefixes (which FTS5
+// would merge for each statement that names them) from the newest
+// papers (scanDocs). match is the whole expression: FTS5 decides what
+// matches, catalog_bm25 scores the phrases.
+func (s *Store) rankExpr(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
+	var docs docCounts
+	var err error
+	if hasPrefix(phrases) {
+		nrow, avgLen, err := s.ftsSize(ctx)
+		if err != nil {
+			return nil, err
+		}
+		found, read, err := s.newestShare(ctx, phrases)
+		if err != nil {
+			return nil, err
+		}
+		docs, err = s.scanDocs(ctx, phrases, found, read, nrow, avgLen)
+		if err != nil {
+			return nil, err
+		}
+	} else if docs, err = s.phraseDocs(ctx, phrases, window); err != nil {
+		return nil, err
+	}
+	return s.rankNewest(ctx, match, cond, phrases, docs, f, opt, window, offset, limit)
+}
+
 // defaultRankInGoFrom is the number of documents, summed over a query's phrases,
 // from which catalog ranks a search itself rather than through FTS5's
 // bm25. bm25 reads every document of every phrase to count them (in this

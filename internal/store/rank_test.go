@@ -36,19 +36,26 @@ func TestRankNewestAgreesWithFTS5(t *testing.T) {
 		name string
 		text string
 		f    Filters
+		fts  bool // text is FTS5 syntax (catalog query --fts)
 	}{
-		{"one word", "learning", Filters{}},
-		{"two words", "linear models", Filters{}},
-		{"three words", "efficient algorithm data", Filters{}},
-		{"phrase", "machine-learning", Filters{}},
-		{"prefix", "algorithm*", Filters{}},
-		{"author's name", "chan", Filters{}},
-		{"stopwords dropped", "the performance of the method", Filters{}},
-		{"title filter", "model", Filters{Title: "language"}},
-		{"title filter alone", "", Filters{Title: "learning"}},
-		{"year filter", "model", Filters{YearFrom: 2019, YearTo: 2019}},
-		{"author filter", "model", Filters{Author: nameFilter(t, "Chan")}},
-		{"venue filter", "translation", Filters{Venue: "translating and"}},
+		{"one word", "learning", Filters{}, false},
+		{"two words", "linear models", Filters{}, false},
+		{"three words", "efficient algorithm data", Filters{}, false},
+		{"phrase", "machine-learning", Filters{}, false},
+		{"prefix", "algorithm*", Filters{}, false},
+		{"author's name", "chan", Filters{}, false},
+		{"stopwords dropped", "the performance of the method", Filters{}, false},
+		{"title filter", "model", Filters{Title: "language"}, false},
+		{"title filter alone", "", Filters{Title: "learning"}, false},
+		{"year filter", "model", Filters{YearFrom: 2019, YearTo: 2019}, false},
+		{"author filter", "model", Filters{Author: nameFilter(t, "Chan")}, false},
+		{"venue filter", "translation", Filters{Venue: "translating and"}, false},
+		{"NOT", "learning NOT neural", Filters{}, true},
+		{"NOT a phrase", `"machine learning" NOT neural`, Filters{}, true},
+		{"AND, column filter", "title:learning AND data", Filters{}, true},
+		{"authors column", "authors:chan AND model", Filters{}, true},
+		{"NOT a prefix", "model NOT learn*", Filters{Title: "model"}, true},
+		{"prefix NOT", "algorithm* NOT efficient", Filters{YearFrom: 2000}, true},
 	}
 	// The years' set and the years read match by match (candidates).
 	for _, setAtMost := range []int64{defaultYearSetAtMost, 0} {
@@ -56,7 +63,12 @@ func TestRankNewestAgreesWithFTS5(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(fmt.Sprintf("%s/year set at most %d", tt.name, setAtMost), func(t *testing.T) {
 				match := ftsquery.Plain(tt.text)
-				if _, ok := queryPhrases(match, tt.f); !ok {
+				if tt.fts {
+					match = tt.text
+					if _, ok := rankedPhrases(match, tt.f); !ok {
+						t.Fatalf("%q is not ranked by catalog: not a test of it", tt.text)
+					}
+				} else if _, ok := queryPhrases(match, tt.f); !ok {
 					t.Fatalf("%q is not ranked by catalog: not a test of it", tt.text)
 				}
 				opt := SearchOptions{Filters: tt.f, Limit: 20, MarkOpen: "[", MarkClose: "]", Ellipsis: "..."}

@@ -336,6 +336,14 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		// them itself (rankNewest).
 		window := int64(s.RankWindow)
 		if window > 0 && limit > 0 && offset+limit <= window/2 {
+			if phrases, ok := rankedPhrases(text, opt.Filters); ok {
+				// FTS5 syntax catalog ranks too (NOT, AND, column
+				// filters): FTS5's bm25 would count the documents of
+				// every phrase, those after NOT too ("learning NOT the"
+				// read every paper with "the").
+				hits, err := s.rankExpr(ctx, match, cond, phrases, f, opt, window, offset, limit)
+				return hits, err
+			}
 			if phrases, ok := queryPhrases(text, opt.Filters); ok {
 				if hasPrefix(phrases) {
 					// Read the newest papers, if the prefix is common
