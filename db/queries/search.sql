@@ -641,3 +641,13 @@ SELECT count(*) FROM papers;
 
 -- name: CountAuthors :one
 SELECT count(*) FROM authors;
+
+-- name: PrefixTerms :many
+-- The words of the index that start with prefix (from is the prefix, to
+-- the prefix followed by the highest character), at most limit of them:
+-- Search writes a prefix as these words joined by OR, which FTS5 walks
+-- newest first like any word, where for the prefix itself it merges every
+-- such word's list of papers, positions and all, before the first row. The
+-- vocabulary table finds them by a range of its terms without reading
+-- their lists (its doc and cnt columns are not asked for).
+SELECT term FROM papers_fts_vocab WHERE term >= sqlc.arg(from_term) AND term < sqlc.arg(to_term) LIMIT sqlc.arg(limit);

@@ -147,6 +147,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.papersPerFormatStmt, err = db.PrepareContext(ctx, papersPerFormat); err != nil {
 		return nil, fmt.Errorf("error preparing query PapersPerFormat: %w", err)
 	}
+	if q.prefixTermsStmt, err = db.PrepareContext(ctx, prefixTerms); err != nil {
+		return nil, fmt.Errorf("error preparing query PrefixTerms: %w", err)
+	}
 	if q.rankMatchesStmt, err = db.PrepareContext(ctx, rankMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query RankMatches: %w", err)
 	}
@@ -411,6 +414,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing papersPerFormatStmt: %w", cerr)
 		}
 	}
+	if q.prefixTermsStmt != nil {
+		if cerr := q.prefixTermsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing prefixTermsStmt: %w", cerr)
+		}
+	}
 	if q.rankMatchesStmt != nil {
 		if cerr := q.rankMatchesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rankMatchesStmt: %w", cerr)
@@ -581,6 +589,7 @@ type Queries struct {
 	paperIDsByCitationKeyStmt    *sql.Stmt
 	paperIDsByDOIStmt            *sql.Stmt
 	papersPerFormatStmt          *sql.Stmt
+	prefixTermsStmt              *sql.Stmt
 	rankMatchesStmt              *sql.Stmt
 	rankMatchesInYearsStmt       *sql.Stmt
 	rebuildFTSIndexStmt          *sql.Stmt
@@ -646,6 +655,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		paperIDsByCitationKeyStmt:    q.paperIDsByCitationKeyStmt,
 		paperIDsByDOIStmt:            q.paperIDsByDOIStmt,
 		papersPerFormatStmt:          q.papersPerFormatStmt,
+		prefixTermsStmt:              q.prefixTermsStmt,
 		rankMatchesStmt:              q.rankMatchesStmt,
 		rankMatchesInYearsStmt:       q.rankMatchesInYearsStmt,
 		rebuildFTSIndexStmt:          q.rebuildFTSIndexStmt,

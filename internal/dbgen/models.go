@@ -97,6 +97,12 @@ type PapersFtsDatum struct {
 	Block []byte
 }
 
+type PapersFtsVocab struct {
+	Term string
+	Doc  int64
+	Cnt  int64
+}
+
 type Source struct {
 	ID         int64
 	Path       string

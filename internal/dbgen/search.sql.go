@@ -706,6 +706,46 @@ func (q *Queries) NthNewestMatch(ctx context.Context, arg NthNewestMatchParams) 
 	return rowid, err
 }
 
+const prefixTerms = `-- name: PrefixTerms :many
+SELECT term FROM papers_fts_vocab WHERE term >= ?1 AND term < ?2 LIMIT ?3
+`
+
+type PrefixTermsParams struct {
+	FromTerm string
+	ToTerm   string
+	Limit    int64
+}
+
+// The words of the index that start with prefix (from is the prefix, to
+// the prefix followed by the highest character), at most limit of them:
+// Search writes a prefix as these words joined by OR, which FTS5 walks
+// newest first like any word, where for the prefix itself it merges every
+// such word's list of papers, positions and all, before the first row. The
+// vocabulary table finds them by a range of its terms without reading
+// their lists (its doc and cnt columns are not asked for).
+func (q *Queries) PrefixTerms(ctx context.Context, arg PrefixTermsParams) ([]string, error) {
+	rows, err := q.query(ctx, q.prefixTermsStmt, prefixTerms, arg.FromTerm, arg.ToTerm, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var term string
+		if err := rows.Scan(&term); err != nil {
+			return nil, err
+		}
+		items = append(items, term)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const rankMatches = `-- name: RankMatches :many
 SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
 FROM (

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/catalog-dev/catalog/internal/dbgen"
@@ -642,5 +643,62 @@ func sameHits(t *testing.T, got, want []Hit) {
 		if g.ID != w.ID || g.Year != w.Year || math.Abs(g.Score-w.Score) > 1e-9 || g.Snippet != w.Snippet || !reflect.DeepEqual(g.Authors, w.Authors) {
 			t.Errorf("hit %d: got %d (%d) %.12f %q %v, want %d (%d) %.12f %q %v", i, g.ID, g.Year, g.Score, g.Snippet, g.Authors, w.ID, w.Year, w.Score, w.Snippet, w.Authors)
 		}
+	}
+}
+
+// TestExpandPrefixes: a query with each one-word prefix written as the
+// words it starts matches exactly the papers the prefix query matches; a
+// prefix that starts no word is reported as matching nothing; a prefix of
+// several words is left alone.
+func TestExpandPrefixes(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	ctx := context.Background()
+	ids := func(expr string) []int64 {
+		t.Helper()
+		rows, err := s.DB.QueryContext(ctx, "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid", expr)
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		defer rows.Close()
+		var out []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, id)
+		}
+		return out
+	}
+	for _, q := range []string{"algorithm*", "learn* model", "the* data*", "zzzz*"} {
+		t.Run(q, func(t *testing.T) {
+			match := ftsquery.Plain(q)
+			phrases, ok := queryPhrases(match, Filters{Title: "learn*"})
+			if !ok {
+				t.Fatalf("%q: not phrases", q)
+			}
+			expr, none, err := s.expandPrefixes(ctx, phrases)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ids(MatchExpr(match, Filters{Title: "learn*"}))
+			if none {
+				if len(want) != 0 {
+					t.Errorf("%q: reported as matching nothing, but FTS5 finds %v", q, want)
+				}
+				return
+			}
+			if expr == "" || !strings.Contains(expr, " OR ") && q != "zzzz*" {
+				t.Fatalf("%q: not expanded (%q)", q, expr)
+			}
+			if got := ids(expr); !reflect.DeepEqual(got, want) || len(want) == 0 {
+				t.Errorf("%q as %s:\n got %v\nwant %v", q, expr, got, want)
+			}
+		})
+	}
+	phrases, _ := queryPhrases(`"neural net"*`, Filters{})
+	if expr, none, err := s.expandPrefixes(ctx, phrases); expr != "" || none || err != nil {
+		t.Errorf(`"neural net"*: got %q, %v, %v; want it left alone`, expr, none, err)
 	}
 }
