@@ -18,7 +18,28 @@ type token struct {
 // byte offsets. ASCII is tested by table, and a token of ASCII letters
 // and digits in lower case is its own folded form (no copy).
 func tokenize(text string) []token {
-	toks := make([]token, 0, len(text)/6+1)
+	return tokenizeInto(make([]token, 0, len(text)/6+1), text, nil)
+}
+
+// termStarts are the first bytes of terms, a flag per byte value.
+type termStarts [256]bool
+
+// starts are the first bytes of the phrases' terms.
+func starts(phrases []Phrase) *termStarts {
+	var t termStarts
+	for _, p := range phrases {
+		for _, term := range p.Terms {
+			t[term[0]] = true
+		}
+	}
+	return &t
+}
+
+// tokenizeInto is tokenize appending to toks. With first (not nil), an
+// ASCII token whose first letter, lower-cased, starts no term is left
+// unfolded: it cannot be a term or start with one, folded or not (terms
+// are folded: no capitals), and most tokens of a text are such.
+func tokenizeInto(toks []token, text string, first *termStarts) []token {
 	start := -1
 	ascii, upper := true, false // of the token from start
 	for i := 0; i <= len(text); {
@@ -42,7 +63,9 @@ func tokenize(text string) []token {
 			switch {
 			case !ascii:
 				t = Fold(t)
-			case upper:
+			case !upper:
+			case first != nil && !first[asciiFold[t[0]]]:
+			default:
 				t = strings.ToLower(t)
 			}
 			toks = append(toks, token{start, i, t})
@@ -108,9 +131,17 @@ at:
 // passages; TestSnippetAgreesWithFTS5 checks it against the engine.
 func Snippet(phrases []Phrase, columns []string, open, close, ellipsis string, nToken int) string {
 	toks := make([][]token, len(columns))
+	n := 0
+	for _, text := range columns {
+		n += len(text)/6 + 1
+	}
+	buf := make([]token, 0, n) // the columns' tokens, one after another
+	first := starts(phrases)
 	var insts []instance
 	for c, text := range columns {
-		toks[c] = tokenize(text)
+		from := len(buf)
+		buf = tokenizeInto(buf, text, first)
+		toks[c] = buf[from:len(buf):len(buf)]
 		for p, ph := range phrases {
 			if ph.Column >= 0 && ph.Column != c {
 				continue
