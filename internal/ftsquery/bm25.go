@@ -580,14 +580,25 @@ func asciiTokens(text string) (tokens int, ok bool) {
 	var prev uint64 // the high bit of the previous byte's test, at bit 7
 	i := 0
 	for i < len(text) {
+		for len(text)-i >= 16 {
+			// Two words at a time, while neither has a non-ASCII byte.
+			x := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
+				uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+			y := uint64(text[i+8]) | uint64(text[i+9])<<8 | uint64(text[i+10])<<16 | uint64(text[i+11])<<24 |
+				uint64(text[i+12])<<32 | uint64(text[i+13])<<40 | uint64(text[i+14])<<48 | uint64(text[i+15])<<56
+			if (x|y)&swarHigh != 0 {
+				break
+			}
+			tx, ty := asciiTokenBytes(x), asciiTokenBytes(y)
+			tokens += bits.OnesCount64(tx&^(tx<<8|prev)) + bits.OnesCount64(ty&^(ty<<8|tx>>56))
+			prev = ty >> 56
+			i += 16
+		}
 		if len(text)-i >= 8 {
 			x := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
 				uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
 			if x&swarHigh == 0 {
-				l := x | 0x20*swarOnes // letters to lower case; nothing else lands in a-z
-				letter := (l + (0x80-'a')*swarOnes) &^ (l + (0x7f-'z')*swarOnes)
-				digit := (x + (0x80-'0')*swarOnes) &^ (x + (0x7f-'9')*swarOnes)
-				tok := (letter | digit) & swarHigh
+				tok := asciiTokenBytes(x)
 				tokens += bits.OnesCount64(tok &^ (tok<<8 | prev))
 				prev = tok >> 56
 				i += 8
@@ -620,6 +631,16 @@ func asciiTokens(text string) (tokens int, ok bool) {
 		}
 	}
 	return tokens, true
+}
+
+// asciiTokenBytes marks, in eight ASCII bytes, those that are letters or
+// digits: each one's high bit set, every other bit clear. The range tests
+// cannot carry from byte to byte, the bytes being below 0x80.
+func asciiTokenBytes(x uint64) uint64 {
+	l := x | 0x20*swarOnes // letters to lower case; nothing else lands in a-z
+	letter := (l + (0x80-'a')*swarOnes) &^ (l + (0x7f-'z')*swarOnes)
+	digit := (x + (0x80-'0')*swarOnes) &^ (x + (0x7f-'9')*swarOnes)
+	return (letter | digit) & swarHigh
 }
 
 // phraseAt reports whether a phrase's terms start at buf[start], the
