@@ -138,7 +138,12 @@ LIMIT sqlc.arg(limit);
 -- copied out. It is called once for each row of the window (the subquery
 -- is a co-routine: SQLite does not flatten a subquery with a LIMIT into an
 -- outer query with one), and counts them, and the oldest id, for Search.
-SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
+-- author_count, for the page's rows only, tells whether the authors text
+-- (names joined by '; ') splits into the paper's authors: Search then
+-- takes them from it, not from authorship and authors (ListAuthorsOfPapers:
+-- five seeks a paper, a tenth of a search).
+SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score,
+    (SELECT count(*) FROM authorship s WHERE s.paper_id = c.id) AS author_count
 FROM (
     SELECT
         p.id,
@@ -178,7 +183,8 @@ LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 -- the matches among the papers of those years, a set from the papers_year
 -- index that each match is tested against before its row is read, as in
 -- SearchCandidatesInYears.
-SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
+SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score,
+    (SELECT count(*) FROM authorship s WHERE s.paper_id = c.id) AS author_count
 FROM (
     SELECT
         p.id,

@@ -747,7 +747,8 @@ func (q *Queries) PrefixTerms(ctx context.Context, arg PrefixTermsParams) ([]str
 }
 
 const rankMatches = `-- name: RankMatches :many
-SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
+SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score,
+    (SELECT count(*) FROM authorship s WHERE s.paper_id = c.id) AS author_count
 FROM (
     SELECT
         p.id,
@@ -799,14 +800,15 @@ type RankMatchesParams struct {
 }
 
 type RankMatchesRow struct {
-	ID       int64
-	Year     sql.NullInt64
-	Title    string
-	Venue    sql.NullString
-	Doi      sql.NullString
-	Abstract sql.NullString
-	Authors  string
-	Score    float64
+	ID          int64
+	Year        sql.NullInt64
+	Title       string
+	Venue       sql.NullString
+	Doi         sql.NullString
+	Abstract    sql.NullString
+	Authors     string
+	Score       float64
+	AuthorCount int64
 }
 
 // The window newest matches that pass the filters, ranked
@@ -820,6 +822,10 @@ type RankMatchesRow struct {
 // copied out. It is called once for each row of the window (the subquery
 // is a co-routine: SQLite does not flatten a subquery with a LIMIT into an
 // outer query with one), and counts them, and the oldest id, for Search.
+// author_count, for the page's rows only, tells whether the authors text
+// (names joined by '; ') splits into the paper's authors: Search then
+// takes them from it, not from authorship and authors (ListAuthorsOfPapers:
+// five seeks a paper, a tenth of a search).
 func (q *Queries) RankMatches(ctx context.Context, arg RankMatchesParams) ([]RankMatchesRow, error) {
 	rows, err := q.query(ctx, q.rankMatchesStmt, rankMatches,
 		arg.Scorer,
@@ -851,6 +857,7 @@ func (q *Queries) RankMatches(ctx context.Context, arg RankMatchesParams) ([]Ran
 			&i.Abstract,
 			&i.Authors,
 			&i.Score,
+			&i.AuthorCount,
 		); err != nil {
 			return nil, err
 		}
@@ -866,7 +873,8 @@ func (q *Queries) RankMatches(ctx context.Context, arg RankMatchesParams) ([]Ran
 }
 
 const rankMatchesInYears = `-- name: RankMatchesInYears :many
-SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score
+SELECT c.id, c.year, c.title, c.venue, c.doi, c.abstract, c.authors, CAST(c.score AS REAL) AS score,
+    (SELECT count(*) FROM authorship s WHERE s.paper_id = c.id) AS author_count
 FROM (
     SELECT
         p.id,
@@ -921,14 +929,15 @@ type RankMatchesInYearsParams struct {
 }
 
 type RankMatchesInYearsRow struct {
-	ID       int64
-	Year     sql.NullInt64
-	Title    string
-	Venue    sql.NullString
-	Doi      sql.NullString
-	Abstract sql.NullString
-	Authors  string
-	Score    float64
+	ID          int64
+	Year        sql.NullInt64
+	Title       string
+	Venue       sql.NullString
+	Doi         sql.NullString
+	Abstract    sql.NullString
+	Authors     string
+	Score       float64
+	AuthorCount int64
 }
 
 // RankMatches for a year filter that few papers pass: the window is of
@@ -968,6 +977,7 @@ func (q *Queries) RankMatchesInYears(ctx context.Context, arg RankMatchesInYears
 			&i.Abstract,
 			&i.Authors,
 			&i.Score,
+			&i.AuthorCount,
 		); err != nil {
 			return nil, err
 		}

@@ -275,6 +275,7 @@ func (s *Store) rankWindow(ctx context.Context, match string, sc *ftsquery.Score
 			Hit:  Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Score: r.Score},
 			text: [3]string{r.Title, r.Abstract.String, r.Authors},
 		}
+		cands[i].Authors = splitAuthors(r.Authors, r.AuthorCount)
 	}
 	return cands, *seen, nil
 }
@@ -354,6 +355,25 @@ func (s *Store) rankFew(ctx context.Context, match, cond string, phrases []ftsqu
 		cands[i].Score *= idf
 	}
 	return withSnippets(cands, phrases, opt), nil
+}
+
+// splitAuthors is a paper's authors, in order, from its authors text (the
+// stored names joined by "; ", as the import writes it), when that text
+// splits into n names, n being the paper's authorship rows; nil when it
+// does not (a name with "; " in it, or a text edited by hand), and Search
+// reads them from authorship.
+func splitAuthors(text string, n int64) []string {
+	if n == 0 {
+		if text == "" {
+			return []string{}
+		}
+		return nil
+	}
+	names := strings.Split(text, "; ")
+	if int64(len(names)) != n || slices.Contains(names, "") {
+		return nil
+	}
+	return names
 }
 
 // maxPrefixTerms bounds the words expandPrefixes writes a prefix as; a

@@ -702,3 +702,25 @@ func TestExpandPrefixes(t *testing.T) {
 		t.Errorf(`"neural net"*: got %q, %v, %v; want it left alone`, expr, none, err)
 	}
 }
+
+func TestSplitAuthors(t *testing.T) {
+	tests := []struct {
+		text string
+		n    int64
+		want []string // nil: read them from authorship
+	}{
+		{"Vaswani, Ashish; Shazeer, Noam", 2, []string{"Vaswani, Ashish", "Shazeer, Noam"}},
+		{"OpenAI", 1, []string{"OpenAI"}},
+		{"", 0, []string{}},
+		{"Vaswani, Ashish", 0, nil},                  // a text without authorship rows
+		{"Group; Lab; Smith, J", 2, nil},             // a name with "; " in it
+		{"Vaswani, Ashish; Shazeer, Noam", 3, nil},   // edited by hand
+		{"Vaswani, Ashish; ; Shazeer, Noam", 3, nil}, // an empty name
+		{"Smith, J.;; Jones, K", 2, []string{"Smith, J.;", "Jones, K"}},
+	}
+	for _, tt := range tests {
+		if got := splitAuthors(tt.text, tt.n); !reflect.DeepEqual(got, tt.want) || (got == nil) != (tt.want == nil) {
+			t.Errorf("splitAuthors(%q, %d) = %#v, want %#v", tt.text, tt.n, got, tt.want)
+		}
+	}
+}

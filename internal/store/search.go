@@ -124,13 +124,17 @@ func (s *Store) snippets(ctx context.Context, expr string, hits []Hit, opt Searc
 	return nil
 }
 
-// authors fills in each hit's authors, in order, at most perHit (0: all),
-// in one statement.
+// authors fills in each hit's authors, in order, at most perHit (0: all):
+// those the ranking did not find already (splitAuthors), in one
+// statement.
 func (s *Store) authors(ctx context.Context, hits []Hit, perHit int) error {
 	ids := []byte{'['}
 	index := make(map[int64]int, len(hits))
 	for i := range hits {
-		if i > 0 {
+		if hits[i].Authors != nil {
+			continue
+		}
+		if len(ids) > 1 {
 			ids = append(ids, ',')
 		}
 		ids = strconv.AppendInt(ids, hits[i].ID, 10)
@@ -138,14 +142,19 @@ func (s *Store) authors(ctx context.Context, hits []Hit, perHit int) error {
 		hits[i].Authors = []string{}
 	}
 	ids = append(ids, ']')
-	rows, err := s.Q.ListAuthorsOfPapers(ctx, string(ids))
-	if err != nil {
-		return explain(err)
-	}
-	for _, r := range rows {
-		h := &hits[index[r.PaperID]]
-		if perHit <= 0 || len(h.Authors) < perHit {
+	if len(index) > 0 {
+		rows, err := s.Q.ListAuthorsOfPapers(ctx, string(ids))
+		if err != nil {
+			return explain(err)
+		}
+		for _, r := range rows {
+			h := &hits[index[r.PaperID]]
 			h.Authors = append(h.Authors, r.Name)
+		}
+	}
+	for i := range hits {
+		if perHit > 0 && len(hits[i].Authors) > perHit {
+			hits[i].Authors = hits[i].Authors[:perHit]
 		}
 	}
 	return nil
