@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql/driver"
 	"fmt"
+	"strings"
 	"sync"
 
 	"modernc.org/sqlite"
@@ -19,18 +20,26 @@ const foldFunc = "catalog_fold"
 
 func init() {
 	// Registered on the driver, so every connection catalog opens has it,
-	// and deterministic, so SQLite may use it in indexes and constant folding.
-	sqlite.MustRegisterDeterministicScalarFunction(foldFunc, 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		switch v := args[0].(type) {
-		case nil:
-			return nil, nil
-		case string:
-			return foldCached(v), nil
-		case []byte:
-			return foldCached(string(v)), nil
-		default:
-			return importer.Fold(fmt.Sprint(v)), nil
-		}
+	// and deterministic, so SQLite may use it in indexes and constant
+	// folding. Its argument is read where SQLite holds it (VolatileArgs: a
+	// venue filter calls it for each paper it walks past, tens of
+	// thousands for a common venue); foldCached copies what it keeps.
+	sqlite.MustRegisterFunction(foldFunc, &sqlite.FunctionImpl{
+		NArgs:         1,
+		Deterministic: true,
+		VolatileArgs:  true,
+		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case nil:
+				return nil, nil
+			case string:
+				return foldCached(v), nil
+			case []byte:
+				return foldCached(string(v)), nil
+			default:
+				return importer.Fold(fmt.Sprint(v)), nil
+			}
+		},
 	})
 }
 
@@ -46,6 +55,9 @@ var foldCache = struct {
 
 const foldCacheSize = 1 << 14
 
+// foldCached is importer.Fold through foldCache. s may be memory SQLite
+// owns (catalog_fold's argument): it is copied before it is kept, and the
+// fold returned is always a string of its own.
 func foldCached(s string) string {
 	foldCache.Lock()
 	f, ok := foldCache.m[s]
@@ -53,6 +65,7 @@ func foldCached(s string) string {
 	if ok {
 		return f
 	}
+	s = strings.Clone(s)
 	f = importer.Fold(s)
 	foldCache.Lock()
 	if len(foldCache.m) >= foldCacheSize {
