@@ -378,7 +378,7 @@ func splitAuthors(text string, n int64) []string {
 
 // maxPrefixTerms bounds the words expandPrefixes writes a prefix as; a
 // prefix of more is left to FTS5's merge.
-const maxPrefixTerms = 400
+const maxPrefixTerms = 1000
 
 // expandPrefixes is the FTS5 expression of a query of phrases (all must
 // match) with each one-word prefix written as the words of the index it
