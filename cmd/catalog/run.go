@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/term"
 )
@@ -171,21 +172,38 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 func newFlags(e *env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() { fmt.Fprint(e.stdout, usage) }
+	// The flag package calls Usage for -h and for every flag it cannot
+	// parse; the help is data only when asked for, so it goes to stdout
+	// then (parseArgs, on flag.ErrHelp) and not at all with an error,
+	// whose message on stderr says where to find it.
+	fs.Usage = func() {}
+	helpTexts.Store(fs, helpText{e.stdout, usage})
 	fs.StringVar(&e.dbPath, "db", e.dbPath, "")
 	return fs
 }
 
+// helpText is a command's usage and where --help writes it.
+type helpText struct {
+	w    io.Writer
+	text string
+}
+
+// helpTexts are the flag sets' help texts (newFlags).
+var helpTexts sync.Map // *flag.FlagSet -> helpText
+
 // parseArgs parses flags wherever they stand among the arguments
 // ("catalog query attention --limit 5"), as users expect; "--" ends flags.
-// For -h/--help the flag package prints the usage, and it returns
+// For -h/--help it prints the command's usage to stdout and returns
 // flag.ErrHelp.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err // the flag package has printed fs.Usage
+				if h, ok := helpTexts.Load(fs); ok {
+					fmt.Fprint(h.(helpText).w, h.(helpText).text)
+				}
+				return nil, err
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
 		}
