@@ -34,17 +34,28 @@ func queryPhrases(match string, f Filters) (phrases []ftsquery.Phrase, ok bool) 
 			return nil, false
 		}
 	}
-	if title := ftsquery.Plain(f.Title); title != "" {
-		p, ok := ftsquery.ParseSimple(title)
-		if !ok {
-			return nil, false
-		}
-		for i := range p {
-			p[i].Column = 0
-		}
-		phrases = append(phrases, p...)
+	title, ok := titlePhrases(f)
+	if !ok {
+		return nil, false
 	}
+	phrases = append(phrases, title...)
 	return phrases, len(phrases) > 0
+}
+
+// titlePhrases are the title filter's phrases, each counting in the
+// title only; ok is false when the filter is more than phrases.
+func titlePhrases(f Filters) (phrases []ftsquery.Phrase, ok bool) {
+	title := ftsquery.Plain(f.Title)
+	if title == "" {
+		return nil, true
+	}
+	if phrases, ok = ftsquery.ParseSimple(title); !ok {
+		return nil, false
+	}
+	for i := range phrases {
+		phrases[i].Column = 0
+	}
+	return phrases, true
 }
 
 // rankedPhrases reads a search written in FTS5 syntax that catalog ranks
@@ -62,24 +73,28 @@ func rankedPhrases(match string, f Filters) (phrases []ftsquery.Phrase, ok bool)
 	if phrases, ok = ftsquery.ParseRanked(match, ftsColumns); !ok {
 		return nil, false
 	}
-	if title := ftsquery.Plain(f.Title); title != "" {
-		p, ok := ftsquery.ParseSimple(title)
-		if !ok {
-			return nil, false
-		}
-		for i := range p {
-			p[i].Column = 0
-		}
-		phrases = append(phrases, p...)
+	title, ok := titlePhrases(f)
+	if !ok {
+		return nil, false
 	}
-	return phrases, true
+	return append(phrases, title...), true
 }
 
-// rankExpr ranks a search of rankedPhrases as rankNewest does, the
-// phrases' document counts from phraseDocs, or for prefixes (which FTS5
-// would merge for each statement that names them) from the newest
-// papers (scanDocs). match is the whole expression: FTS5 decides what
-// matches, catalog_bm25 scores the phrases.
+// withCondition is match narrowed by cond, the FTS5 condition the author
+// filters imply (authorCondition; "" for none).
+func withCondition(match, cond string) string {
+	if cond == "" {
+		return match
+	}
+	return "(" + match + ") AND " + cond
+}
+
+// rankExpr ranks a search as rankNewest does, the phrases' document
+// counts from phraseDocs, or for prefixes (which FTS5 would merge for each
+// statement that names them) from the newest papers (scanDocs): a search
+// of rankedPhrases, and rankFew's of several phrases or with filters.
+// match is the whole expression: FTS5 decides what matches, catalog_bm25
+// scores the phrases.
 func (s *Store) rankExpr(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
 	var docs docCounts
 	var err error
@@ -220,9 +235,7 @@ func (s *Store) ftsSize(ctx context.Context) (nrow int64, avgLen float64, err er
 // estimate the scores are FTS5's: the same formula, weights and length
 // normalization, from the same tokens.
 func (s *Store) rankNewest(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, opt SearchOptions, window, offset, limit int64) ([]Hit, error) {
-	if cond != "" {
-		match = "(" + match + ") AND " + cond
-	}
+	match = withCondition(match, cond)
 	if err := s.countFew(ctx, phrases, &docs); err != nil {
 		return nil, err
 	}
@@ -303,36 +316,13 @@ func (s *Store) rankFew(ctx context.Context, match, cond string, phrases []ftsqu
 			match = expanded
 		}
 	}
-	if cond != "" {
-		match = "(" + match + ") AND " + cond
+	if len(phrases) > 1 || f != (filterArgs{}) {
+		return s.rankExpr(ctx, match, cond, phrases, f, opt, window, offset, limit)
 	}
+	match = withCondition(match, cond)
 	nrow, avgLen, err := s.ftsSize(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if len(phrases) > 1 || f != (filterArgs{}) {
-		var docs docCounts
-		if hasPrefix(phrases) {
-			// Not phraseDocs: it would have FTS5 merge the prefix again.
-			found, read, err := s.newestShare(ctx, phrases)
-			if err != nil {
-				return nil, err
-			}
-			docs, err = s.scanDocs(ctx, phrases, found, read, nrow, avgLen)
-		} else {
-			docs, err = s.phraseDocs(ctx, phrases, window)
-			if err == nil {
-				err = s.countFew(ctx, phrases, &docs)
-			}
-		}
-		if err != nil {
-			return nil, err
-		}
-		cands, _, err := s.rankWindow(ctx, match, ftsquery.NewScorer(phrases, ftsWeights, idfs(docs), docs.avgLen), f, window, offset, limit)
-		if err != nil {
-			return nil, err
-		}
-		return withSnippets(cands, phrases, opt), nil
 	}
 	// One phrase: its weight scales every score alike, so the window is
 	// ranked with weight 1, and the weight found from the window itself:
@@ -467,9 +457,7 @@ func (s *Store) rankByYear(ctx context.Context, match, cond string, phrases []ft
 // with their text; cond, the FTS5 condition the author filters imply
 // (authorCondition), narrows the walk when it is not "".
 func (s *Store) candidates(ctx context.Context, match, cond string, f filterArgs, limit int64) ([]dbgen.SearchCandidatesRow, error) {
-	if cond != "" {
-		match = "(" + match + ") AND " + cond
-	}
+	match = withCondition(match, cond)
 	if lo, hi, ok := s.fewInYears(ctx, f); ok {
 		return s.candidatesInYears(ctx, match, f, lo, hi, limit)
 	}
@@ -513,9 +501,7 @@ const maxYearsWalked = 12
 // years run out (papers without a year come last) or past maxYearsWalked:
 // the search is then SearchPapersByYear's. docs are the phrases' counts.
 func (s *Store) rankEachYear(ctx context.Context, match, cond string, phrases []ftsquery.Phrase, docs docCounts, f filterArgs, opt SearchOptions, window, offset, limit int64) (hits []Hit, ok bool, err error) {
-	if cond != "" {
-		match = "(" + match + ") AND " + cond
-	}
+	match = withCondition(match, cond)
 	lo, hi := yearBounds(f)
 	var ranked []rankee
 	year := hi
