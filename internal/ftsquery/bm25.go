@@ -39,7 +39,7 @@ func (p Phrase) String(columns []string) string {
 // gives ok false, and the caller leaves ranking to FTS5. Each phrase gets
 // column -1.
 func ParseSimple(expr string) (phrases []Phrase, ok bool) {
-	return parse(expr, nil)
+	return parse(expr, nil, false)
 }
 
 // ParseRanked reads an FTS5 expression that catalog can rank itself:
@@ -55,14 +55,12 @@ func ParseSimple(expr string) (phrases []Phrase, ok bool) {
 // ^, +, a column not in columns) gives ok false, as does an expression
 // with no phrase left to score.
 func ParseRanked(expr string, columns []string) (phrases []Phrase, ok bool) {
-	if columns == nil {
-		columns = []string{}
-	}
-	return parse(expr, columns)
+	return parse(expr, columns, true)
 }
 
-// parse is ParseSimple, and with columns (not nil) ParseRanked.
-func parse(expr string, columns []string) (phrases []Phrase, ok bool) {
+// parse is ParseSimple, and with ops (AND, NOT and column filters from
+// columns) ParseRanked.
+func parse(expr string, columns []string, ops bool) (phrases []Phrase, ok bool) {
 	if strings.IndexByte(expr, 0) >= 0 || !utf8.ValidString(expr) {
 		return nil, false // FTS5 reads a C string, and bytes, not runes
 	}
@@ -71,7 +69,6 @@ func parse(expr string, columns []string) (phrases []Phrase, ok bool) {
 			return nil, false
 		}
 	}
-	ops := columns != nil
 	var (
 		negate  bool // the next phrase follows NOT
 		column  = -1 // the next phrase's column filter
@@ -582,10 +579,8 @@ func asciiTokens(text string) (tokens int, ok bool) {
 	for i < len(text) {
 		for len(text)-i >= 16 {
 			// Two words at a time, while neither has a non-ASCII byte.
-			x := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
-				uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
-			y := uint64(text[i+8]) | uint64(text[i+9])<<8 | uint64(text[i+10])<<16 | uint64(text[i+11])<<24 |
-				uint64(text[i+12])<<32 | uint64(text[i+13])<<40 | uint64(text[i+14])<<48 | uint64(text[i+15])<<56
+			x := load64(text, i)
+			y := load64(text, i+8)
 			if (x|y)&swarHigh != 0 {
 				break
 			}
@@ -595,8 +590,7 @@ func asciiTokens(text string) (tokens int, ok bool) {
 			i += 16
 		}
 		if len(text)-i >= 8 {
-			x := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
-				uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+			x := load64(text, i)
 			if x&swarHigh == 0 {
 				tok := asciiTokenBytes(x)
 				tokens += bits.OnesCount64(tok &^ (tok<<8 | prev))
@@ -631,6 +625,13 @@ func asciiTokens(text string) (tokens int, ok bool) {
 		}
 	}
 	return tokens, true
+}
+
+// load64 is text[i:i+8] as a little-endian word (one load: the compiler
+// combines the bytes).
+func load64(text string, i int) uint64 {
+	return uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
+		uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
 }
 
 // asciiTokenBytes marks, in eight ASCII bytes, those that are letters or
