@@ -22,8 +22,8 @@ finds a problem:
   integrity     SQLite's PRAGMA integrity_check over the whole file
   foreign keys  PRAGMA foreign_key_check: no row points to a missing row
   fts index     the full-text index matches the papers table
-  fts triggers  the triggers that keep the index in step are there, as the
-                migrations define them
+  triggers      the triggers that keep the index and the venues in step
+                are there, as the migrations define them
   authors       papers.authors, the author string the index holds, matches
                 the authors in authorship
 

@@ -95,3 +95,9 @@ VALUES ('delete', sqlc.arg(id), sqlc.arg(title), sqlc.narg(abstract), sqlc.arg(a
 -- name: ListSourceRecords :many
 -- The records of a file that are already in place: a re-import skips them.
 SELECT record FROM paper_sources WHERE source_id = ? ORDER BY record;
+
+-- name: FoldVenues :exec
+-- Stores the folded form of the venues not folded yet (added by the
+-- triggers of migration 00006, which cannot call catalog_fold: the
+-- sqlite3 shell has no such function).
+UPDATE venues SET name_key = catalog_fold(name) WHERE name_key IS NULL;

@@ -13,11 +13,17 @@
 -- TestFilterBlocksAgree (internal/store) keeps it so.
 --   - year_from, year_to: inclusive bounds on papers.year.
 --   - venue: a phrase, folded by importer.Fold, that must start at a word of
---     the folded venue. catalog_fold is importer.Fold registered with the
---     driver (internal/store/fold.go), because lower() and LIKE fold ASCII
---     only: 'zurich' must find Zurich written with an umlaut. Here the NULL
---     test comes first (CAST types the parameter), so that without a venue
---     filter SQLite never calls catalog_fold, a call into Go, for a row.
+--     the folded venue. The venues that pass are found once per statement
+--     in the venues table (a few thousand rows, each folded already, in
+--     its column name_key; the IN's set), and each paper's venue is looked
+--     up in them:
+--     folding each paper's venue cost 0.4 us a row. catalog_fold is
+--     importer.Fold registered with the driver (internal/store/fold.go),
+--     because lower() and LIKE fold ASCII only: 'zurich' must find Zurich
+--     written with an umlaut; it folds only a venue another client wrote
+--     (name_key NULL, see migration 00006). Here the NULL test comes first
+--     (CAST types the parameter), so that without a venue filter SQLite
+--     never builds the set.
 --   - author_family, author_given: an author anywhere in the list whose
 --     family_key is author_family and whose folded given name starts with
 --     author_given (NULL: any); first_family, first_given: the same for the
@@ -45,7 +51,7 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -78,7 +84,7 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -111,7 +117,7 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -160,7 +166,7 @@ FROM (
         -- filters:
         AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
         AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-        AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+        AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
         AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
              OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                         WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -201,7 +207,7 @@ FROM (
         -- filters:
         AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
         AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-        AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+        AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
         AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
              OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                         WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -243,7 +249,7 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -284,7 +290,7 @@ WHERE p.id < sqlc.arg(before)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -317,7 +323,7 @@ WHERE p.year >= sqlc.arg(in_from) AND p.year <= sqlc.arg(in_to)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -354,7 +360,7 @@ WHERE p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.au
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -444,7 +450,7 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -475,7 +481,7 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -507,7 +513,7 @@ WHERE TRUE
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -546,7 +552,7 @@ WHERE p.id IN (SELECT s.paper_id FROM authorship s JOIN authors a ON a.id = s.au
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -575,7 +581,7 @@ WHERE TRUE
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -606,7 +612,7 @@ WHERE TRUE
     -- filters:
     AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
     AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR instr(' ' || catalog_fold(p.venue), ' ' || sqlc.narg(venue)) > 0)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
     AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
          OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
                     WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
@@ -621,6 +627,49 @@ WHERE TRUE
     AND p.year >= sqlc.arg(in_from) AND p.year <= sqlc.arg(in_to)
 ORDER BY p.year DESC, p.id DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: ListPapersInVenues :many
+-- ListPapers with a venue filter whose venues have few papers (Search
+-- counts them first, CountVenuePapers): the papers of those venues, from
+-- the papers_venue index, sorted (+p.year keeps SQLite from walking
+-- papers_year instead and testing every paper's venue: "association for
+-- computational" passed none of the newest 80,000 papers of the corpora).
+-- in_venue is the venue filter again, as a plain IN SQLite can look up;
+-- the filter block's form (... OR @venue IS NULL) hides it.
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.arg(in_venue)) > 0)
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
+    AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
+                      AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                           OR sqlc.narg(author_given) IS NULL)))
+    AND (CAST(sqlc.narg(first_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                      AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                           OR sqlc.narg(first_given) IS NULL)))
+    -- end filters
+ORDER BY +p.year DESC, p.id DESC
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: CountVenuePapers :one
+-- How many papers the venues a venue filter means have, counting no
+-- further than upto (the papers_venue index).
+SELECT count(*) FROM (
+    SELECT 1 FROM papers
+    WHERE venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.arg(venue)) > 0)
+    LIMIT sqlc.arg(upto)
+);
 
 -- name: MatchDetail :one
 -- One hit of a search, looked at closely: its snippet and its bm25 score

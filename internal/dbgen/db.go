@@ -48,6 +48,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countStaleAuthorsStmt, err = db.PrepareContext(ctx, countStaleAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountStaleAuthors: %w", err)
 	}
+	if q.countVenuePapersStmt, err = db.PrepareContext(ctx, countVenuePapers); err != nil {
+		return nil, fmt.Errorf("error preparing query CountVenuePapers: %w", err)
+	}
 	if q.fTSAveragesStmt, err = db.PrepareContext(ctx, fTSAverages); err != nil {
 		return nil, fmt.Errorf("error preparing query FTSAverages: %w", err)
 	}
@@ -62,6 +65,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.findPapersByTitleKeyStmt, err = db.PrepareContext(ctx, findPapersByTitleKey); err != nil {
 		return nil, fmt.Errorf("error preparing query FindPapersByTitleKey: %w", err)
+	}
+	if q.foldVenuesStmt, err = db.PrepareContext(ctx, foldVenues); err != nil {
+		return nil, fmt.Errorf("error preparing query FoldVenues: %w", err)
 	}
 	if q.getAuthorIDByKeyStmt, err = db.PrepareContext(ctx, getAuthorIDByKey); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAuthorIDByKey: %w", err)
@@ -110,6 +116,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPapersStmt, err = db.PrepareContext(ctx, listPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPapers: %w", err)
+	}
+	if q.listPapersInVenuesStmt, err = db.PrepareContext(ctx, listPapersInVenues); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPapersInVenues: %w", err)
 	}
 	if q.listPapersInYearsStmt, err = db.PrepareContext(ctx, listPapersInYears); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPapersInYears: %w", err)
@@ -249,6 +258,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countStaleAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.countVenuePapersStmt != nil {
+		if cerr := q.countVenuePapersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countVenuePapersStmt: %w", cerr)
+		}
+	}
 	if q.fTSAveragesStmt != nil {
 		if cerr := q.fTSAveragesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing fTSAveragesStmt: %w", cerr)
@@ -272,6 +286,11 @@ func (q *Queries) Close() error {
 	if q.findPapersByTitleKeyStmt != nil {
 		if cerr := q.findPapersByTitleKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findPapersByTitleKeyStmt: %w", cerr)
+		}
+	}
+	if q.foldVenuesStmt != nil {
+		if cerr := q.foldVenuesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing foldVenuesStmt: %w", cerr)
 		}
 	}
 	if q.getAuthorIDByKeyStmt != nil {
@@ -352,6 +371,11 @@ func (q *Queries) Close() error {
 	if q.listPapersStmt != nil {
 		if cerr := q.listPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPapersStmt: %w", cerr)
+		}
+	}
+	if q.listPapersInVenuesStmt != nil {
+		if cerr := q.listPapersInVenuesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPapersInVenuesStmt: %w", cerr)
 		}
 	}
 	if q.listPapersInYearsStmt != nil {
@@ -556,11 +580,13 @@ type Queries struct {
 	countPapersStmt              *sql.Stmt
 	countPapersInYearsStmt       *sql.Stmt
 	countStaleAuthorsStmt        *sql.Stmt
+	countVenuePapersStmt         *sql.Stmt
 	fTSAveragesStmt              *sql.Stmt
 	familyNamesStmt              *sql.Stmt
 	fillPaperStmt                *sql.Stmt
 	findPapersByDOIStmt          *sql.Stmt
 	findPapersByTitleKeyStmt     *sql.Stmt
+	foldVenuesStmt               *sql.Stmt
 	getAuthorIDByKeyStmt         *sql.Stmt
 	getPaperStmt                 *sql.Stmt
 	getPaperCandidateStmt        *sql.Stmt
@@ -577,6 +603,7 @@ type Queries struct {
 	listPaperAuthorsStmt         *sql.Stmt
 	listPaperSourcesStmt         *sql.Stmt
 	listPapersStmt               *sql.Stmt
+	listPapersInVenuesStmt       *sql.Stmt
 	listPapersInYearsStmt        *sql.Stmt
 	listPapersOfAuthorStmt       *sql.Stmt
 	listSourceRecordsStmt        *sql.Stmt
@@ -622,11 +649,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countPapersStmt:              q.countPapersStmt,
 		countPapersInYearsStmt:       q.countPapersInYearsStmt,
 		countStaleAuthorsStmt:        q.countStaleAuthorsStmt,
+		countVenuePapersStmt:         q.countVenuePapersStmt,
 		fTSAveragesStmt:              q.fTSAveragesStmt,
 		familyNamesStmt:              q.familyNamesStmt,
 		fillPaperStmt:                q.fillPaperStmt,
 		findPapersByDOIStmt:          q.findPapersByDOIStmt,
 		findPapersByTitleKeyStmt:     q.findPapersByTitleKeyStmt,
+		foldVenuesStmt:               q.foldVenuesStmt,
 		getAuthorIDByKeyStmt:         q.getAuthorIDByKeyStmt,
 		getPaperStmt:                 q.getPaperStmt,
 		getPaperCandidateStmt:        q.getPaperCandidateStmt,
@@ -643,6 +672,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPaperAuthorsStmt:         q.listPaperAuthorsStmt,
 		listPaperSourcesStmt:         q.listPaperSourcesStmt,
 		listPapersStmt:               q.listPapersStmt,
+		listPapersInVenuesStmt:       q.listPapersInVenuesStmt,
 		listPapersInYearsStmt:        q.listPapersInYearsStmt,
 		listPapersOfAuthorStmt:       q.listPapersOfAuthorStmt,
 		listSourceRecordsStmt:        q.listSourceRecordsStmt,

@@ -187,6 +187,18 @@ func (q *Queries) FindPapersByTitleKey(ctx context.Context, titleKey string) ([]
 	return items, nil
 }
 
+const foldVenues = `-- name: FoldVenues :exec
+UPDATE venues SET name_key = catalog_fold(name) WHERE name_key IS NULL
+`
+
+// Stores the folded form of the venues not folded yet (added by the
+// triggers of migration 00006, which cannot call catalog_fold: the
+// sqlite3 shell has no such function).
+func (q *Queries) FoldVenues(ctx context.Context) error {
+	_, err := q.exec(ctx, q.foldVenuesStmt, foldVenues)
+	return err
+}
+
 const getAuthorIDByKey = `-- name: GetAuthorIDByKey :one
 SELECT id, name FROM authors WHERE name_key = ?
 `

@@ -113,3 +113,8 @@ type Source struct {
 	Records    int64
 	ImportedAt string
 }
+
+type Venue struct {
+	Name    string
+	NameKey sql.NullString
+}

@@ -22,7 +22,7 @@ import (
 // Check is the outcome of one of catalog doctor's checks.
 type Check struct {
 	// Name is short and stable: schema, integrity, foreign keys, fts index,
-	// fts triggers, authors.
+	// triggers, authors.
 	Name string
 	// Problem says what is wrong; "" when the check passed.
 	Problem string
@@ -181,7 +181,7 @@ func (s *Store) checkFTSIndex(ctx context.Context) (Check, error) {
 // checkTriggers looks for the triggers the applied migrations create, with
 // the SQL they create them with.
 func (s *Store) checkTriggers(ctx context.Context, applied []int64) (Check, error) {
-	c := Check{Name: "fts triggers"}
+	c := Check{Name: "triggers"}
 	want, err := migrationTriggers(applied)
 	if err != nil {
 		return c, err

@@ -82,13 +82,13 @@ func TestDoctor(t *testing.T) {
 		{
 			name:   "insert trigger dropped",
 			breaks: []string{"DROP TRIGGER papers_fts_insert"},
-			check:  "fts triggers",
+			check:  "triggers",
 			fixed:  []string{"recreated trigger papers_fts_insert"},
 		},
 		{
 			name:   "update trigger altered",
 			breaks: []string{"DROP TRIGGER papers_fts_update", "CREATE TRIGGER papers_fts_update AFTER UPDATE ON papers BEGIN SELECT 1; END"},
-			check:  "fts triggers",
+			check:  "triggers",
 			fixed:  []string{"recreated trigger papers_fts_update"},
 		},
 		{

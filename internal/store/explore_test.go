@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"regexp"
@@ -117,6 +119,11 @@ func TestSearchFilters(t *testing.T) {
 		{"venue folded", "", SearchOptions{Filters: Filters{Venue: "FUR sprach"}}, []int64{2}},
 		{"venue word start", "", SearchOptions{Filters: Filters{Venue: "eural"}}, nil},
 		{"venue prefix", "", SearchOptions{Filters: Filters{Venue: "naa"}}, []int64{5}},
+		{"venues, newest first", "", SearchOptions{Filters: Filters{Venue: "n"}}, []int64{5, 1}},
+		{"venues, offset", "", SearchOptions{Limit: 1, Offset: 1, Filters: Filters{Venue: "n"}}, []int64{1}},
+		{"venue and year", "", SearchOptions{Filters: Filters{Venue: "n", YearTo: 2017}}, []int64{1}},
+		{"venue and author", "", SearchOptions{Filters: Filters{Venue: "journal", Author: nameFilter(t, "dai")}}, []int64{3}},
+		{"venue and text", `"attention"`, SearchOptions{Filters: Filters{Venue: "zeitschrift"}}, []int64{2}},
 		{"title filter", "", SearchOptions{Filters: Filters{Title: "graphs"}}, []int64{3}},
 		{"title filter and year", "", SearchOptions{Filters: Filters{Title: "language", YearFrom: 2021}}, []int64{3}},
 		{"text and author", `"attention"`, SearchOptions{Filters: Filters{Author: nameFilter(t, "muller")}}, []int64{2, 3}},
@@ -124,28 +131,67 @@ func TestSearchFilters(t *testing.T) {
 		{"limit and offset", "", SearchOptions{Limit: 1, Offset: 1, Filters: Filters{Author: nameFilter(t, "vaswani")}}, []int64{1}},
 		{"everything", "", SearchOptions{}, []int64{3, 2, 5, 1, 4}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.opt.MarkOpen, tt.opt.MarkClose = "[", "]"
-			hits, err := s.Search(context.Background(), tt.match, tt.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []int64
-			for _, h := range hits {
-				got = append(got, h.ID)
-				if tt.match != "" && h.Snippet == "" {
-					t.Errorf("hit %d has no snippet", h.ID)
+	// A venue filter's listing reads the venues' papers and sorts them
+	// (ListPapersInVenues), or walks the papers newest first.
+	for _, listAtMost := range []int64{defaultVenueListAtMost, 0} {
+		s.venueListAtMost = listAtMost
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/venue list at most %d", tt.name, listAtMost), func(t *testing.T) {
+				tt.opt.MarkOpen, tt.opt.MarkClose = "[", "]"
+				hits, err := s.Search(context.Background(), tt.match, tt.opt)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			if !equalIDs(got, tt.want) {
-				t.Errorf("got %v, want %v", got, tt.want)
-			}
-			ids, err := s.Select(context.Background(), tt.match, tt.opt)
-			if err != nil || !equalIDs(ids, tt.want) {
-				t.Errorf("Select: got %v, %v; want %v", ids, err, tt.want)
-			}
-		})
+				var got []int64
+				for _, h := range hits {
+					got = append(got, h.ID)
+					if tt.match != "" && h.Snippet == "" {
+						t.Errorf("hit %d has no snippet", h.ID)
+					}
+				}
+				if !equalIDs(got, tt.want) {
+					t.Errorf("got %v, want %v", got, tt.want)
+				}
+				ids, err := s.Select(context.Background(), tt.match, tt.opt)
+				if err != nil || !equalIDs(ids, tt.want) {
+					t.Errorf("Select: got %v, %v; want %v", ids, err, tt.want)
+				}
+			})
+		}
+	}
+}
+
+// TestVenueFromAnotherClient: a paper written by another client (the
+// sqlite3 shell) adds its venue through the trigger, unfolded; a venue
+// filter folds it as it reads it, and catalog's next import stores the
+// folded form.
+func TestVenueFromAnotherClient(t *testing.T) {
+	s := filterCatalog(t)
+	ctx := context.Background()
+	if _, err := s.DB.ExecContext(ctx, `INSERT INTO papers (title, year, venue) VALUES ('Ölprüfung', 2022, 'Österreichische Zeitschrift')`); err != nil {
+		t.Fatal(err)
+	}
+	var key sql.NullString
+	if err := s.DB.QueryRowContext(ctx, `SELECT name_key FROM venues WHERE name = 'Österreichische Zeitschrift'`).Scan(&key); err != nil {
+		t.Fatalf("the trigger did not add the venue: %v", err)
+	}
+	if key.Valid {
+		t.Fatalf("name_key %q, want NULL until catalog folds it", key.String)
+	}
+	for _, listAtMost := range []int64{defaultVenueListAtMost, 0} {
+		s.venueListAtMost = listAtMost
+		ids, err := s.Select(ctx, "", SearchOptions{Filters: Filters{Venue: "osterreichische"}})
+		if err != nil || !equalIDs(ids, []int64{6}) {
+			t.Errorf("venue list at most %d: got %v, %v; want [6]", listAtMost, ids, err)
+		}
+	}
+	importPapers(t, s, SourceInfo{Path: "b.bib", SHA256: "b", Format: "bibtex"},
+		paper(t, importer.Record{Title: "Another Paper", Year: 2023}))
+	if err := s.DB.QueryRowContext(ctx, `SELECT name_key FROM venues WHERE name = 'Österreichische Zeitschrift'`).Scan(&key); err != nil {
+		t.Fatal(err)
+	}
+	if key.String != "osterreichische zeitschrift" {
+		t.Errorf("after an import, name_key %q, want %q", key.String, "osterreichische zeitschrift")
 	}
 }
 
@@ -202,8 +248,8 @@ func TestFilterBlocksAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := regexp.MustCompile(`(?s)-- filters:\n(.*?)-- end filters`).FindAllSubmatch(src, -1)
-	if len(blocks) != 15 {
-		t.Fatalf("found %d filter blocks in search.sql, want 15", len(blocks))
+	if len(blocks) != 16 {
+		t.Fatalf("found %d filter blocks in search.sql, want 16", len(blocks))
 	}
 	// Compared line by line without the indentation, which a block in a
 	// subquery has more of.

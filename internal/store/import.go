@@ -334,7 +334,7 @@ var bulkTriggers = []string{"papers_fts_insert", "papers_fts_update"}
 // Such an import drops them and builds them at Commit: one sort per index
 // instead of a random-order b-tree insert per row. (Into a catalog with
 // papers, rebuilding would cost more than it saves.)
-var bulkIndexes = []string{"papers_title_key", "papers_doi", "authorship_author", "authors_family_key", "paper_sources_paper", "papers_year"}
+var bulkIndexes = []string{"papers_title_key", "papers_doi", "authorship_author", "authors_family_key", "paper_sources_paper", "papers_year", "papers_venue"}
 
 // setAsideSchema drops the named triggers and indexes inside the import
 // transaction, keeping their SQL from sqlite_schema to restore them at
@@ -365,6 +365,11 @@ func (im *Import) Commit(ctx context.Context) error {
 	err := im.authorship.flush(ctx, im.conn)
 	if err == nil {
 		err = im.provenance.flush(ctx, im.conn)
+	}
+	if err == nil {
+		// The venues the import's papers added (papers_venue_insert and
+		// _update, migration 00006) get their folded form.
+		err = im.q.FoldVenues(ctx)
 	}
 	switch {
 	case err != nil:

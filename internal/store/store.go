@@ -35,10 +35,11 @@ type Store struct {
 	// DefaultRankWindow.
 	RankWindow int
 
-	rankInGoFrom  float64 // defaultRankInGoFrom; the tests lower it
-	scanAtMost    int64   // defaultScanAtMost; the tests lower it
-	yearSetAtMost int64   // defaultYearSetAtMost; the tests change it
-	indexInPlace  bool    // no scratch index for imports (ftsbuild.go); the tests set it
+	rankInGoFrom    float64 // defaultRankInGoFrom; the tests lower it
+	scanAtMost      int64   // defaultScanAtMost; the tests lower it
+	yearSetAtMost   int64   // defaultYearSetAtMost; the tests change it
+	venueListAtMost int64   // defaultVenueListAtMost; the tests change it
+	indexInPlace    bool    // no scratch index for imports (ftsbuild.go); the tests set it
 }
 
 // Options tune Open.
@@ -123,7 +124,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{DB: sqldb, Path: path, RankWindow: DefaultRankWindow, rankInGoFrom: defaultRankInGoFrom, scanAtMost: defaultScanAtMost, yearSetAtMost: defaultYearSetAtMost}
+	s := &Store{DB: sqldb, Path: path, RankWindow: DefaultRankWindow, rankInGoFrom: defaultRankInGoFrom, scanAtMost: defaultScanAtMost, yearSetAtMost: defaultYearSetAtMost, venueListAtMost: defaultVenueListAtMost}
 	if err := s.init(ctx, opts); err != nil {
 		sqldb.Close()
 		return nil, err
