@@ -162,6 +162,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.rankMatchesStmt, err = db.PrepareContext(ctx, rankMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query RankMatches: %w", err)
 	}
+	if q.rankMatchesFilteredStmt, err = db.PrepareContext(ctx, rankMatchesFiltered); err != nil {
+		return nil, fmt.Errorf("error preparing query RankMatchesFiltered: %w", err)
+	}
 	if q.rankMatchesInYearsStmt, err = db.PrepareContext(ctx, rankMatchesInYears); err != nil {
 		return nil, fmt.Errorf("error preparing query RankMatchesInYears: %w", err)
 	}
@@ -448,6 +451,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing rankMatchesStmt: %w", cerr)
 		}
 	}
+	if q.rankMatchesFilteredStmt != nil {
+		if cerr := q.rankMatchesFilteredStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rankMatchesFilteredStmt: %w", cerr)
+		}
+	}
 	if q.rankMatchesInYearsStmt != nil {
 		if cerr := q.rankMatchesInYearsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rankMatchesInYearsStmt: %w", cerr)
@@ -618,6 +626,7 @@ type Queries struct {
 	papersPerFormatStmt          *sql.Stmt
 	prefixTermsStmt              *sql.Stmt
 	rankMatchesStmt              *sql.Stmt
+	rankMatchesFilteredStmt      *sql.Stmt
 	rankMatchesInYearsStmt       *sql.Stmt
 	rebuildFTSIndexStmt          *sql.Stmt
 	repairAuthorsStmt            *sql.Stmt
@@ -687,6 +696,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		papersPerFormatStmt:          q.papersPerFormatStmt,
 		prefixTermsStmt:              q.prefixTermsStmt,
 		rankMatchesStmt:              q.rankMatchesStmt,
+		rankMatchesFilteredStmt:      q.rankMatchesFilteredStmt,
 		rankMatchesInYearsStmt:       q.rankMatchesInYearsStmt,
 		rebuildFTSIndexStmt:          q.rebuildFTSIndexStmt,
 		repairAuthorsStmt:            q.repairAuthorsStmt,

@@ -334,7 +334,7 @@ var bulkTriggers = []string{"papers_fts_insert", "papers_fts_update"}
 // Such an import drops them and builds them at Commit: one sort per index
 // instead of a random-order b-tree insert per row. (Into a catalog with
 // papers, rebuilding would cost more than it saves.)
-var bulkIndexes = []string{"papers_title_key", "papers_doi", "authorship_author", "authors_family_key", "paper_sources_paper", "papers_year", "papers_venue"}
+var bulkIndexes = []string{"papers_title_key", "papers_doi", "authorship_author", "authors_family_key", "paper_sources_paper", "papers_year", "papers_venue", "papers_filter"}
 
 // setAsideSchema drops the named triggers and indexes inside the import
 // transaction, keeping their SQL from sqlite_schema to restore them at

@@ -248,7 +248,8 @@ func (s *Store) rankNewest(ctx context.Context, match, cond string, phrases []ft
 
 // rankWindow has SQLite rank the window newest matches of match (the
 // author condition in it) that pass the filters, by sc's bm25
-// (RankMatches, or RankMatchesInYears for a year filter few papers pass),
+// (RankMatches; RankMatchesFiltered with filters, RankMatchesInYears for a
+// year filter few papers pass),
 // and returns the page [offset, offset+limit) of them, best first, with
 // their text; and what catalog_bm25 saw of the window: its rows, and the
 // oldest.
@@ -268,6 +269,18 @@ func (s *Store) rankWindow(ctx context.Context, match string, sc *ftsquery.Score
 			Window: window, Offset: offset, Limit: limit,
 		})
 		for _, r := range inYears {
+			rows = append(rows, dbgen.RankMatchesRow(r))
+		}
+	} else if f != (filterArgs{}) {
+		var filtered []dbgen.RankMatchesFilteredRow
+		filtered, err = s.Q.RankMatchesFiltered(ctx, dbgen.RankMatchesFilteredParams{
+			Scorer: key, Match: match,
+			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+			Window: window, Offset: offset, Limit: limit,
+		})
+		for _, r := range filtered {
 			rows = append(rows, dbgen.RankMatchesRow(r))
 		}
 	} else {
