@@ -35,7 +35,7 @@ const selectionFlags = `  --author NAME        papers with this author at any po
   --fts                TEXT is an FTS5 query: "phrases", prefix*, OR, NOT,
                        NEAR(a b, 5), column filters (title: abstract: authors:)
   --rank N             when more than N papers match, rank the N newest
-                       (default 250); 0 ranks every match, which takes longer
+                       (default 200); 0 ranks every match, which takes longer
                        for common words
 `
 

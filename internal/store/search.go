@@ -519,10 +519,11 @@ func (s *Store) mostMatch(ctx context.Context, text string, f Filters) bool {
 
 // DefaultRankWindow is how many of the newest matches a search ranks when a
 // query matches more papers than that (Store.RankWindow). Ranking costs
-// about 4 µs a match (reading its row, scoring its text): 250 keeps a
-// search for common words near 2 ms on the benchmark's machine, where 500
-// took 3.5 (bench/RESULTS.md); catalog query --rank widens it.
-const DefaultRankWindow = 250
+// about 4 µs a match (reading its row, scoring its text): 200 keeps a
+// search for common words near 1.5 ms on the benchmark's machine, where 500
+// took 3.5 and 250 1.8 (the query set's p50: 1.59 against 1.81 ms,
+// interleaved; bench/RESULTS.md); catalog query --rank widens it.
+const DefaultRankWindow = 200
 
 // searchError tells a query the user got wrong from a failure of the
 // database.
