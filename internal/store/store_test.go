@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -763,6 +764,36 @@ func TestSkipUnchanged(t *testing.T) {
 		}
 		if got, err := im.EndSource(ctx); err != nil || got != tc.want {
 			t.Errorf("%s: %+v, %v; want %+v", tc.src.Path, got, err, tc.want)
+		}
+	}
+}
+
+// TestFloorSetsAsideWhatImportDoes: bench/run's floor (the sqlite3 shell's
+// load of the same rows) drops and rebuilds the indexes an import into an
+// empty catalog builds at Commit, and sets aside its FTS triggers; a list
+// that falls behind bulkIndexes or bulkTriggers makes the floor do less
+// (or fail on a table a trigger fills).
+func TestFloorSetsAsideWhatImportDoes(t *testing.T) {
+	src, err := os.ReadFile("../../bench/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(name string) string {
+		m := regexp.MustCompile(`(?m)^` + name + `="(.*)"$`).FindSubmatch(src)
+		if m == nil {
+			t.Fatalf("no %s in bench/run", name)
+		}
+		return string(m[1])
+	}
+	indexes, triggers := list("FLOOR_INDEXES"), list("FLOOR_TRIGGERS")
+	for _, name := range bulkIndexes {
+		if !strings.Contains(indexes, "'"+name+"'") {
+			t.Errorf("bench/run's FLOOR_INDEXES lacks %s", name)
+		}
+	}
+	for _, name := range bulkTriggers {
+		if !strings.Contains(triggers, "'"+name+"'") {
+			t.Errorf("bench/run's FLOOR_TRIGGERS lacks %s", name)
 		}
 	}
 }
