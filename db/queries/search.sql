@@ -37,7 +37,10 @@
 
 -- name: SearchPapers :many
 -- Ranked full-text search. rank is bm25 with the weights configured in the
--- migration (title 10, abstract 1, authors 4); lower is better.
+-- migration (title 10, abstract 1, authors 4); lower is better. The
+-- authors text and the number of authorship rows, for the page's rows
+-- only (FTS5 sorts by rank itself), let Search split the names from the
+-- text as for RankMatches (splitAuthors).
 SELECT
     p.id,
     p.year,
@@ -45,7 +48,9 @@ SELECT
     p.venue,
     p.doi,
     snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet,
-    papers_fts.rank AS score
+    papers_fts.rank AS score,
+    p.authors,
+    (SELECT count(*) FROM authorship s WHERE s.paper_id = p.id) AS author_count
 FROM papers_fts
 JOIN papers p ON p.id = papers_fts.rowid
 WHERE papers_fts MATCH sqlc.arg(match)

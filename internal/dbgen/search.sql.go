@@ -1748,7 +1748,9 @@ SELECT
     p.venue,
     p.doi,
     snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet,
-    papers_fts.rank AS score
+    papers_fts.rank AS score,
+    p.authors,
+    (SELECT count(*) FROM authorship s WHERE s.paper_id = p.id) AS author_count
 FROM papers_fts
 JOIN papers p ON p.id = papers_fts.rowid
 WHERE papers_fts MATCH ?4
@@ -1790,13 +1792,15 @@ type SearchPapersParams struct {
 }
 
 type SearchPapersRow struct {
-	ID      int64
-	Year    sql.NullInt64
-	Title   string
-	Venue   sql.NullString
-	Doi     sql.NullString
-	Snippet string
-	Score   float64
+	ID          int64
+	Year        sql.NullInt64
+	Title       string
+	Venue       sql.NullString
+	Doi         sql.NullString
+	Snippet     string
+	Score       float64
+	Authors     string
+	AuthorCount int64
 }
 
 // Queries behind catalog query and catalog export. Keep this file ASCII (sqlc).
@@ -1839,7 +1843,10 @@ type SearchPapersRow struct {
 // many b-tree inserts as the name has papers, 16,000 for Li or Chen, on
 // every query: 8 ms of a 28 ms search.
 // Ranked full-text search. rank is bm25 with the weights configured in the
-// migration (title 10, abstract 1, authors 4); lower is better.
+// migration (title 10, abstract 1, authors 4); lower is better. The
+// authors text and the number of authorship rows, for the page's rows
+// only (FTS5 sorts by rank itself), let Search split the names from the
+// text as for RankMatches (splitAuthors).
 func (q *Queries) SearchPapers(ctx context.Context, arg SearchPapersParams) ([]SearchPapersRow, error) {
 	rows, err := q.query(ctx, q.searchPapersStmt, searchPapers,
 		arg.MarkOpen,
@@ -1872,6 +1879,8 @@ func (q *Queries) SearchPapers(ctx context.Context, arg SearchPapersParams) ([]S
 			&i.Doi,
 			&i.Snippet,
 			&i.Score,
+			&i.Authors,
+			&i.AuthorCount,
 		); err != nil {
 			return nil, err
 		}

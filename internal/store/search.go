@@ -438,7 +438,8 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			return nil, searchError(err)
 		}
 		for _, r := range rows {
-			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet, Score: r.Score})
+			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet, Score: r.Score,
+				Authors: splitAuthors(r.Authors, r.AuthorCount)})
 		}
 	}
 	return hits, nil
