@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -78,6 +79,9 @@ func tokenizeInto(toks []token, text string, first *termStarts) []token {
 	return toks
 }
 
+// tokenBufs holds Snippet's token buffers.
+var tokenBufs = sync.Pool{New: func() any { return new([]token) }}
+
 // instance is one phrase instance in a row, as FTS5's xInst gives it.
 type instance struct {
 	phrase, col, pos int
@@ -135,7 +139,12 @@ func Snippet(phrases []Phrase, columns []string, open, close, ellipsis string, n
 	for _, text := range columns {
 		n += len(text)/6 + 1
 	}
-	buf := make([]token, 0, n) // the columns' tokens, one after another
+	// The columns' tokens, one after another, in a buffer kept for the
+	// next snippet: a page makes twenty, each of a few hundred tokens.
+	bp := tokenBufs.Get().(*[]token)
+	defer tokenBufs.Put(bp)
+	buf := slices.Grow((*bp)[:0], n)
+	defer func() { *bp = buf[:0] }()
 	first := starts(phrases)
 	var insts []instance
 	for c, text := range columns {
