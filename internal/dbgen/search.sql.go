@@ -934,12 +934,13 @@ type RankMatchesRow struct {
 // reading its whole doclist, on every query. The page [offset,
 // offset+limit) of them, best first, ties in rowid order as FTS5 leaves
 // them; with the text of the indexed columns, for the snippets. The
-// function reads the text where SQLite holds it, and the window's rows
-// carry only id and score through the sort (w): the page's rows are read
-// again by id (r) for their text. Carrying each window row's text into the
-// sorter cost a tenth of a common word's search (p50 2.08 -> 1.80 ms). It is called once for each row of the window (the subquery
-// is a co-routine: SQLite does not flatten a subquery with a LIMIT into an
-// outer query with one), and counts them, and the oldest id, for Search.
+// function reads the text where SQLite holds it. It is called once for
+// each row of the window (the subquery is a co-routine: SQLite does not
+// flatten a subquery with a LIMIT into an outer query with one), and
+// counts them, and the oldest id, for Search. The window's rows carry only
+// id and score through the sort (w); the page's rows are read again by id
+// (r) for their text: carrying each window row's text into the sorter
+// cost a tenth of a common word's search (p50 2.08 -> 1.80 ms).
 // author_count, for the page's rows only, tells whether the authors text
 // (names joined by '; ') splits into the paper's authors: Search then
 // takes them from it, not from authorship and authors (ListAuthorsOfPapers:
@@ -1060,8 +1061,8 @@ type RankMatchesFilteredRow struct {
 // that holds them, and its row, title, abstract and authors, only once it
 // passes (t). In papers those columns share a row with the abstract, about
 // two papers to a 4 KiB page, so each match tested cost a page of its own:
-// attention --venue "computational linguistics" tests 8,000 matches for
-// 250 (20 -> 13 ms). CROSS JOIN fixes the order, which SQLite would
+// attention --venue "computational linguistics" tested 8,000 matches for
+// a window of 250 (20 -> 13 ms). CROSS JOIN fixes the order, which SQLite would
 // otherwise choose for itself (the row first). Without filters each match
 // is read anyway, and the index's seek is a cost (p50 1.9 -> 2.2 ms).
 func (q *Queries) RankMatchesFiltered(ctx context.Context, arg RankMatchesFilteredParams) ([]RankMatchesFilteredRow, error) {

@@ -470,13 +470,6 @@ func (s *Store) fewPapersOfAuthor(ctx context.Context, f filterArgs) bool {
 	return err == nil && n <= few
 }
 
-// fewPapersOfVenue reports whether the venues a venue filter means have
-// few enough papers that a listing reads them all, by the papers_venue
-// index, and sorts them, rather than walk the papers newest first and
-// look each one's venue up: a venue's papers are seldom spread evenly
-// over the years, and the walk may pass tens of thousands before the
-// first (the newest 80,000 papers of the corpora are not from venues
-// with "association for computational").
 // defaultVenueListAtMost is the most papers fewPapersOfVenue lets a
 // listing read and sort (Store's venueListAtMost): about 0.7 µs each,
 // 13 ms at most. "association for computational", 12,900 papers in the
@@ -485,6 +478,13 @@ func (s *Store) fewPapersOfAuthor(ctx context.Context, f filterArgs) bool {
 // costs about 2 ms.
 const defaultVenueListAtMost = 20_000
 
+// fewPapersOfVenue reports whether the venues a venue filter means have
+// few enough papers that a listing reads them all, by the papers_venue
+// index, and sorts them, rather than walk the papers newest first and
+// look each one's venue up: a venue's papers are seldom spread evenly
+// over the years, and the walk may pass tens of thousands before the
+// first (the newest 80,000 papers of the corpora are not from venues
+// with "association for computational").
 func (s *Store) fewPapersOfVenue(ctx context.Context, f filterArgs) bool {
 	if !f.venue.Valid {
 		return false
