@@ -249,18 +249,18 @@ func (s *Store) rankNewest(ctx context.Context, match, cond string, phrases []ft
 // rankWindow has SQLite rank the window newest matches of match (the
 // author condition in it) that pass the filters, by sc's bm25
 // (RankMatches; RankMatchesFiltered with filters, RankMatchesInYears for a
-// year filter few papers pass),
-// and returns the page [offset, offset+limit) of them, best first, with
-// their text; and what catalog_bm25 saw of the window: its rows, and the
-// oldest.
+// year filter few papers pass), and returns the page [offset,
+// offset+limit) of them, best first, with their text; and what
+// catalog_bm25 saw of the window: its rows, and the oldest.
 func (s *Store) rankWindow(ctx context.Context, match string, sc *ftsquery.Scorer, f filterArgs, window, offset, limit int64) ([]rankee, scoring, error) {
 	key, seen, release := registerScorer(sc)
 	defer release()
-	var rows []dbgen.RankMatchesRow
+	var cands []rankee
 	var err error
-	if lo, hi, few := s.fewInYears(ctx, f); few {
-		var inYears []dbgen.RankMatchesInYearsRow
-		inYears, err = s.Q.RankMatchesInYears(ctx, dbgen.RankMatchesInYearsParams{
+	switch lo, hi, few := s.fewInYears(ctx, f); {
+	case few:
+		var rows []dbgen.RankMatchesInYearsRow
+		rows, err = s.Q.RankMatchesInYears(ctx, dbgen.RankMatchesInYearsParams{
 			Scorer: key, Match: match,
 			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
 			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
@@ -268,22 +268,19 @@ func (s *Store) rankWindow(ctx context.Context, match string, sc *ftsquery.Score
 			InFrom: lo, InTo: hi,
 			Window: window, Offset: offset, Limit: limit,
 		})
-		for _, r := range inYears {
-			rows = append(rows, dbgen.RankMatchesRow(r))
-		}
-	} else if f != (filterArgs{}) {
-		var filtered []dbgen.RankMatchesFilteredRow
-		filtered, err = s.Q.RankMatchesFiltered(ctx, dbgen.RankMatchesFilteredParams{
+		cands = rankees(rows)
+	case f != (filterArgs{}):
+		var rows []dbgen.RankMatchesFilteredRow
+		rows, err = s.Q.RankMatchesFiltered(ctx, dbgen.RankMatchesFilteredParams{
 			Scorer: key, Match: match,
 			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
 			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
 			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
 			Window: window, Offset: offset, Limit: limit,
 		})
-		for _, r := range filtered {
-			rows = append(rows, dbgen.RankMatchesRow(r))
-		}
-	} else {
+		cands = rankees(rows)
+	default:
+		var rows []dbgen.RankMatchesRow
 		rows, err = s.Q.RankMatches(ctx, dbgen.RankMatchesParams{
 			Scorer: key, Match: match,
 			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
@@ -291,19 +288,44 @@ func (s *Store) rankWindow(ctx context.Context, match string, sc *ftsquery.Score
 			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
 			Window: window, Offset: offset, Limit: limit,
 		})
+		cands = rankees(rows)
 	}
 	if err != nil {
 		return nil, scoring{}, searchError(err)
 	}
+	return cands, *seen, nil
+}
+
+// rankRow is the row of the statements that rank a window
+// (RankMatches, RankMatchesFiltered, RankMatchesInYears): sqlc gives each
+// its own type, of this shape.
+type rankRow interface {
+	~struct {
+		ID          int64
+		Year        sql.NullInt64
+		Title       string
+		Venue       sql.NullString
+		Doi         sql.NullString
+		Abstract    sql.NullString
+		Authors     string
+		Score       float64
+		AuthorCount int64
+	}
+}
+
+// rankees makes candidates of a ranked window's page, each with its text
+// and, when the authors text splits into them, its authors.
+func rankees[R rankRow](rows []R) []rankee {
 	cands := make([]rankee, len(rows))
-	for i, r := range rows {
+	for i, row := range rows {
+		r := dbgen.RankMatchesRow(row)
 		cands[i] = rankee{
 			Hit:  Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Score: r.Score},
 			text: [3]string{r.Title, r.Abstract.String, r.Authors},
 		}
 		cands[i].Authors = splitAuthors(r.Authors, r.AuthorCount)
 	}
-	return cands, *seen, nil
+	return cands
 }
 
 // rankFew ranks as rankNewest does, in as few statements as it can: the

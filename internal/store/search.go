@@ -205,9 +205,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		if err != nil {
 			return nil, explain(err)
 		}
-		for _, r := range rows {
-			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
-		}
+		hits = listHits(rows)
 	case match == "" && s.fewPapersOfVenue(ctx, f):
 		rest := f
 		rest.venue = sql.NullString{} // the IN of the statement applies it
@@ -221,9 +219,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		if err != nil {
 			return nil, explain(err)
 		}
-		for _, r := range rows {
-			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
-		}
+		hits = listHits(rows)
 	case match == "" && (f.yearFrom.Valid || f.yearTo.Valid):
 		lo, hi := yearBounds(f)
 		rows, err := s.Q.ListPapersInYears(ctx, dbgen.ListPapersInYearsParams{
@@ -236,9 +232,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		if err != nil {
 			return nil, explain(err)
 		}
-		for _, r := range rows {
-			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
-		}
+		hits = listHits(rows)
 	case match == "":
 		rows, err := s.Q.ListPapers(ctx, dbgen.ListPapersParams{
 			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
@@ -249,14 +243,12 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		if err != nil {
 			return nil, explain(err)
 		}
-		for _, r := range rows {
-			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
-		}
+		hits = listHits(rows)
 	case opt.Sort == ByYear && opt.NewestFirst:
 		// Unranked, like a listing: by year, then most recently added.
-		var rows []dbgen.ListMatchingByYearRow
 		var err error
 		if s.mostMatch(ctx, text, opt.Filters) {
+			var rows []dbgen.ListMatchingByYearRow
 			rows, err = s.Q.ListMatchingByYear(ctx, dbgen.ListMatchingByYearParams{
 				Match:    match,
 				YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
@@ -264,24 +256,20 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 				FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
 				Limit: limit, Offset: offset,
 			})
+			hits = listHits(rows)
 		} else {
-			var all []dbgen.SearchPapersNewestByYearRow
-			all, err = s.Q.SearchPapersNewestByYear(ctx, dbgen.SearchPapersNewestByYearParams{
+			var rows []dbgen.SearchPapersNewestByYearRow
+			rows, err = s.Q.SearchPapersNewestByYear(ctx, dbgen.SearchPapersNewestByYearParams{
 				Match:    match,
 				YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
 				AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
 				FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
 				Limit: limit, Offset: offset,
 			})
-			for _, r := range all {
-				rows = append(rows, dbgen.ListMatchingByYearRow(r))
-			}
+			hits = listHits(rows)
 		}
 		if err != nil {
 			return nil, searchError(err)
-		}
-		for _, r := range rows {
-			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
 		}
 	case opt.Sort == ByYear:
 		if phrases, ok := queryPhrases(text, opt.Filters); ok && s.RankWindow > 0 {
@@ -443,6 +431,29 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		}
 	}
 	return hits, nil
+}
+
+// listRow is the row of the listings (ListPapers, ListPapersInYears,
+// ListPapersInVenues, ListPapersOfAuthor, ListMatchingByYear,
+// SearchPapersNewestByYear): sqlc gives each its own type, of this shape.
+type listRow interface {
+	~struct {
+		ID    int64
+		Year  sql.NullInt64
+		Title string
+		Venue sql.NullString
+		Doi   sql.NullString
+	}
+}
+
+// listHits are a listing's rows as hits (nil for none).
+func listHits[R listRow](rows []R) []Hit {
+	var hits []Hit
+	for _, row := range rows {
+		r := dbgen.ListPapersRow(row)
+		hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String})
+	}
+	return hits
 }
 
 // fewPapersOfAuthor reports whether a listing's author filter selects
