@@ -208,10 +208,14 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 				n++
 				item.n, item.line = n, rec.Line
 				if !im.Known(n) { // a re-imported record needs no normalizing
-					item.paper, err = importer.Normalize(rec)
-					if err != nil {
-						item.err = &importer.ParseError{Line: rec.Line, Msg: err.Error()}
+					// Normalize's error is the record's, not the parser's:
+					// it must not end the loop below, which stops on a
+					// parser error that is not a record error.
+					paper, nerr := importer.Normalize(rec)
+					if nerr != nil {
+						item.err = &importer.ParseError{Line: rec.Line, Msg: nerr.Error()}
 					}
+					item.paper = paper
 				}
 			} else if importer.IsRecordError(err) {
 				n++
