@@ -203,8 +203,10 @@ func (s *Store) wordDocs(ctx context.Context, p ftsquery.Phrase, k int64) (float
 // in tokens, from FTS5's averages record, as bm25 reads them.
 func (s *Store) ftsSize(ctx context.Context) (nrow int64, avgLen float64, err error) {
 	block, err := s.Q.FTSAverages(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, nil // an empty index
+	if errors.Is(err, sql.ErrNoRows) || err == nil && len(block) == 0 {
+		// An index that has never held a row: FTS5 creates the averages
+		// record empty and writes its first values with the first row.
+		return 0, 0, nil
 	}
 	if err != nil {
 		return 0, 0, explain(err)
