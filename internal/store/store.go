@@ -234,14 +234,70 @@ func precheck(ctx context.Context, path string) error {
 		// https://www.sqlite.org/uri.html#uriimmutable
 		query += "&immutable=1"
 	}
-	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: query}
-	ro, err := sql.Open("sqlite", u.String())
+	err := readOnlyCheck(ctx, path, query)
+	if needsRecovery(err) {
+		// A process killed in a write left a hot journal (or a WAL
+		// without its index), which only a connection that can write may
+		// roll back or recover. The user's first command after a crash is
+		// catalog's, so catalog must do it: every SQLite client would,
+		// and it changes no committed data.
+		if err := recoverFile(ctx, path); err != nil {
+			return err
+		}
+		err = readOnlyCheck(ctx, path, query)
+	}
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
+	return nil
+}
+
+// readOnlyCheck checks the file's schema version through a read-only
+// connection opened with query.
+func readOnlyCheck(ctx context.Context, path, query string) error {
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: query}
+	ro, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return err
+	}
 	defer ro.Close()
-	if err := checkVersion(ctx, ro); err != nil {
+	return checkVersion(ctx, ro)
+}
+
+// needsRecovery reports whether err is a read-only connection's refusal
+// to read a file that a crashed writer left to be rolled back or
+// recovered: https://www.sqlite.org/rescode.html#readonly_rollback
+func needsRecovery(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_READONLY_ROLLBACK, sqlite3.SQLITE_READONLY_RECOVERY,
+		sqlite3.SQLITE_READONLY_CANTINIT, sqlite3.SQLITE_READONLY_CANTLOCK:
+		return true
+	}
+	return false
+}
+
+// recoverFile rolls back the hot journal, or recovers the write-ahead log,
+// that a crashed writer left beside path, through a plain read-write
+// connection: a read is enough for SQLite to do it. Nothing else is set
+// on the connection (journal_mode would rewrite the header of a file that
+// may still be refused).
+func recoverFile(ctx context.Context, path string) error {
+	if err := checkWritable(path); err != nil {
+		return fmt.Errorf("%w; it must be rolled back after an interrupted write first", err)
+	}
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: "_pragma=busy_timeout(10000)"}
+	rw, err := sql.Open("sqlite", u.String())
+	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer rw.Close()
+	var n int
+	if err := rw.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
+		return fmt.Errorf("open %s: rolling back an interrupted write: %w", path, explain(err))
 	}
 	return nil
 }
