@@ -410,7 +410,7 @@ func buildFixture(dir string) (*fixture, error) {
 	if f.before, err = countsOf(f.base); err != nil {
 		return nil, err
 	}
-	if _, err = run(f.empty, "stats"); err != nil {
+	if _, err = run(f.empty, "migrate", "up"); err != nil {
 		return nil, err
 	}
 	if f.emptied, err = countsOf(f.empty); err != nil {

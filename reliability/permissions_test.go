@@ -72,7 +72,7 @@ func TestRefusedUntouched(t *testing.T) {
 				chmod(t, dir, 0o555)
 				return filepath.Join(dir, "catalog.db")
 			},
-			want: "cannot write the folder|no such database", // doctor creates nothing
+			want: "cannot write the folder|no catalog at", // import and migrate cannot write; query and doctor create nothing
 		},
 		{
 			name: "a folder",

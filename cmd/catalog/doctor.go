@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"text/tabwriter"
 
 	"github.com/catalog-dev/catalog/internal/store"
@@ -51,10 +48,7 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("doctor: unexpected argument %q", rest[0])
 	}
-	if err := mustExist(e.dbPath); err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, e.dbPath, store.Options{NoMigrate: true})
+	st, err := store.Open(ctx, e.dbPath, store.Options{NoMigrate: true, MustExist: true})
 	if err != nil {
 		return err
 	}
@@ -106,17 +100,4 @@ func repairable(checks []store.Check) bool {
 		}
 	}
 	return false
-}
-
-// mustExist refuses a database path that does not exist, so that a check
-// never creates an empty catalog.
-func mustExist(path string) error {
-	_, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &hintError{
-			err:  fmt.Errorf("open %s: no such database", path),
-			hint: "name the database with --db PATH or $CATALOG_DB",
-		}
-	}
-	return nil
 }

@@ -51,7 +51,8 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 		return usagef("migrate: unknown action %q (want status, up or down)", action)
 	}
 
-	st, err := store.Open(ctx, e.dbPath, store.Options{NoMigrate: true})
+	// Only "up" may create a catalog; status and down read what is there.
+	st, err := store.Open(ctx, e.dbPath, store.Options{NoMigrate: true, MustExist: action != "up"})
 	if err != nil {
 		return err
 	}

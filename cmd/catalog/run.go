@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"golang.org/x/term"
+
+	"github.com/catalog-dev/catalog/internal/store"
 )
 
 // Exit codes.
@@ -122,8 +124,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "catalog: error: %v\n", err)
 	var he *hintError
-	if errors.As(err, &he) {
+	var nc *store.NoCatalogError
+	switch {
+	case errors.As(err, &he):
 		fmt.Fprintf(stderr, "catalog: hint: %s\n", he.hint)
+	case errors.As(err, &nc):
+		fmt.Fprintf(stderr, "catalog: hint: import papers into a new catalog with 'catalog --db %s import FILE', or name yours with --db PATH or $CATALOG_DB\n", nc.Path)
 	}
 	return exitError
 }

@@ -52,6 +52,25 @@ type Options struct {
 	// past it fails with SQLITE_FULL as on a full disk. Tests use it to
 	// simulate one; a cap below the file's size is raised to its size.
 	MaxPageCount int
+	// MustExist refuses, with a *NoCatalogError, a path where no catalog
+	// exists (no file, or an empty one) instead of creating one there:
+	// commands that only read must not leave a new catalog behind a
+	// mistyped --db.
+	MustExist bool
+}
+
+// NoCatalogError is Open's refusal of a path where no catalog exists
+// (Options.MustExist).
+type NoCatalogError struct {
+	Path  string
+	Empty bool // the file exists but is empty
+}
+
+func (e *NoCatalogError) Error() string {
+	if e.Empty {
+		return "no catalog at " + e.Path + " (the file is empty)"
+	}
+	return "no catalog at " + e.Path
 }
 
 // ErrSchemaTooNew means the file was written by a newer catalog.
@@ -102,6 +121,9 @@ func dsn(path string, opts Options) string {
 	if opts.MaxPageCount > 0 {
 		q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", opts.MaxPageCount))
 	}
+	if opts.MustExist {
+		q.Add("mode", "rw") // never create the file, even if it goes away after the check
+	}
 	q.Add("_txlock", "immediate")
 	u.RawQuery = q.Encode()
 	return u.String()
@@ -113,6 +135,12 @@ func dsn(path string, opts Options) string {
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
+	}
+	if opts.MustExist {
+		st, err := os.Stat(path)
+		if err != nil && errors.Is(err, fs.ErrNotExist) || err == nil && st.Size() == 0 {
+			return nil, &NoCatalogError{Path: path, Empty: err == nil}
+		}
 	}
 	if err := precheck(ctx, path); err != nil {
 		return nil, err
