@@ -75,7 +75,7 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 		filter = &n
 	}
 
-	st, err := store.Open(ctx, e.dbPath, store.Options{MustExist: true})
+	st, err := openStore(ctx, e, store.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("doctor: unexpected argument %q", rest[0])
 	}
-	st, err := store.Open(ctx, e.dbPath, store.Options{NoMigrate: true, MustExist: true})
+	st, err := openStore(ctx, e, store.Options{NoMigrate: true, MustExist: true})
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return usagef("export: no words to search for in %q", text)
 	}
 
-	st, err := store.Open(ctx, e.dbPath, store.Options{MustExist: true})
+	st, err := openStore(ctx, e, store.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		inputs = append(inputs, in)
 	}
 
-	st, err := store.Open(ctx, e.dbPath, store.Options{})
+	st, err := openStore(ctx, e, store.Options{})
 	if err != nil {
 		return interrupted(ctx, err)
 	}

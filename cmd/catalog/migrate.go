@@ -52,7 +52,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	}
 
 	// Only "up" may create a catalog; status and down read what is there.
-	st, err := store.Open(ctx, e.dbPath, store.Options{NoMigrate: true, MustExist: action != "up"})
+	st, err := openStore(ctx, e, store.Options{NoMigrate: true, MustExist: action != "up"})
 	if err != nil {
 		return err
 	}

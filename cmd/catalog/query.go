@@ -111,7 +111,7 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 
-	st, err := store.Open(ctx, e.dbPath, store.Options{MustExist: true})
+	st, err := openStore(ctx, e, store.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

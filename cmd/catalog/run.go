@@ -227,3 +227,17 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 	}
 }
+
+// openStore opens the catalog for a command. When another process holds
+// it (an import), the command waits for it as long as it runs, and says so
+// once on stderr, naming that process where it can be told.
+func openStore(ctx context.Context, e *env, opts store.Options) (*store.Store, error) {
+	opts.Waiting = func(holder string) {
+		who := "another process"
+		if holder != "" {
+			who += " (" + holder + ")"
+		}
+		fmt.Fprintf(e.stderr, "catalog: waiting for %s to finish writing %s; Ctrl-C to stop\n", who, e.dbPath)
+	}
+	return store.Open(ctx, e.dbPath, opts)
+}

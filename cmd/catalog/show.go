@@ -42,7 +42,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if len(refs) == 0 {
 		return usagef("show: no paper given (an id, a DOI or a citation key)")
 	}
-	st, err := store.Open(ctx, e.dbPath, store.Options{MustExist: true})
+	st, err := openStore(ctx, e, store.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

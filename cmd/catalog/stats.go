@@ -39,7 +39,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("stats: unexpected argument %q", rest[0])
 	}
-	st, err := store.Open(ctx, e.dbPath, store.Options{MustExist: true})
+	st, err := openStore(ctx, e, store.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,9 @@ type SourceStats struct {
 // lands whole or not at all.
 type Import struct {
 	conn    *sql.Conn // the import's own connection: foreign-key checks off
-	inTx    bool      // conn is in the import's transaction (beginTx)
+	path    string    // the catalog's file (Store.Path)
+	waiting func(holder string)
+	inTx    bool // conn is in the import's transaction (beginTx)
 	q       *dbgen.Queries
 	authors map[string]authorRef // name_key -> stored author, a cache within this transaction
 	// allAuthorsCached: the catalog had no authors when the import began and
@@ -108,7 +110,7 @@ func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", explain(err))
 	}
-	im := &Import{conn: conn, authors: make(map[string]authorRef), reindex: make(map[int64]bool), inPlace: s.indexInPlace,
+	im := &Import{conn: conn, path: s.Path, waiting: s.waiting, authors: make(map[string]authorRef), reindex: make(map[int64]bool), inPlace: s.indexInPlace,
 		authorship: newRowBatch("authorship", "paper_id", "position", "author_id"),
 		provenance: newRowBatch("paper_sources", "source_id", "record", "paper_id", "line", "citation_key", "action", "matched_on"),
 	}
@@ -183,11 +185,40 @@ func (im *Import) beginTx(ctx context.Context) error {
 		return err
 	}
 	im.inTx = true
-	if _, err := im.conn.ExecContext(ctx, "DELETE FROM main.sources WHERE 0"); err != nil {
+	if err := im.lockCatalog(ctx); err != nil {
 		im.rollbackTx()
 		return err
 	}
 	return nil
+}
+
+// lockCatalog takes the catalog's write lock with the transaction's first
+// write. Another import may hold it for as long as it runs (minutes for a
+// large one), and two imports started together must both land, one after
+// the other: so after a first try that does not wait, the import says
+// whom it waits for (Options.Waiting) and waits for as long as that
+// writer holds the lock, with no time limit; Ctrl-C (ctx) ends the wait.
+// The connection's busy timeout is restored after.
+func (im *Import) lockCatalog(ctx context.Context) error {
+	take := func(timeout int64) error {
+		if _, err := im.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", timeout)); err != nil {
+			return err
+		}
+		_, err := im.conn.ExecContext(ctx, "DELETE FROM main.sources WHERE 0")
+		return err
+	}
+	err := take(0)
+	if isBusy(err) && ctx.Err() == nil {
+		im.waiting(lockHolder(im.path))
+		err = take(writerWait)
+	}
+	if _, rerr := im.conn.ExecContext(context.Background(), "PRAGMA "+pragmaBusyTimeout); rerr != nil && err == nil {
+		err = rerr
+	}
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }
 
 // commitTx commits, unless ctx is done: a COMMIT that the context

@@ -12,10 +12,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -34,6 +36,8 @@ type Store struct {
 	// only this many of the newest; 0 ranks every match. Open sets
 	// DefaultRankWindow.
 	RankWindow int
+
+	waiting func(holder string) // Options.Waiting, or a no-op
 
 	rankInGoFrom    float64 // defaultRankInGoFrom; the tests lower it
 	scanAtMost      int64   // defaultScanAtMost; the tests lower it
@@ -57,7 +61,26 @@ type Options struct {
 	// commands that only read must not leave a new catalog behind a
 	// mistyped --db.
 	MustExist bool
+	// Waiting, when set, is called once when Open, or an import's
+	// BeginImport, has to wait for another process that holds the
+	// catalog's lock (an import), with that process named ("pid N:
+	// command line") or "" when it cannot be told. The wait lasts as long
+	// as that process holds the lock; ctx ends it.
+	Waiting func(holder string)
 }
+
+// lockPoll is how often Open tries again while another process holds the
+// catalog in a way that makes opening it fail at once rather than wait
+// (an import into an empty catalog writes it without the write-ahead log,
+// and a connection cannot switch the file back to it meanwhile), and how
+// long each try may wait.
+const lockPoll = 250 * time.Millisecond
+
+// writerWait is the busy timeout, in milliseconds, of an import waiting
+// for another import's write lock: as long as SQLite allows (24 days), so
+// in effect as long as the other import runs. The driver's busy handler
+// gives up when the call's context is done (Ctrl-C).
+const writerWait = math.MaxInt32
 
 // NoCatalogError is Open's refusal of a path where no catalog exists
 // (Options.MustExist).
@@ -132,7 +155,39 @@ func dsn(path string, opts Options) string {
 // Open opens (creating if needed) the catalog at path and brings its schema
 // up to date. A file that is not a SQLite database, or whose schema is newer
 // than this binary knows, is refused before anything is written to it.
+//
+// Where another process holds the file so that it cannot be opened now (an
+// import into an empty catalog, until it commits), Open waits for it, for
+// as long as it takes, calling opts.Waiting once; ctx ends the wait.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	waited := false
+	for {
+		s, err := open(ctx, path, opts)
+		if err == nil || !isBusy(err) || ctx.Err() != nil {
+			return s, err
+		}
+		if !waited {
+			waited = true
+			if opts.Waiting != nil {
+				opts.Waiting(lockHolder(path))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(lockPoll):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's "database is locked": another
+// connection holds a lock this one needs.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED)
+}
+
+func open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
@@ -152,7 +207,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{DB: sqldb, Path: path, RankWindow: DefaultRankWindow, rankInGoFrom: defaultRankInGoFrom, scanAtMost: defaultScanAtMost, yearSetAtMost: defaultYearSetAtMost, venueListAtMost: defaultVenueListAtMost}
+	s := &Store{DB: sqldb, Path: path, RankWindow: DefaultRankWindow, rankInGoFrom: defaultRankInGoFrom, scanAtMost: defaultScanAtMost, yearSetAtMost: defaultYearSetAtMost, venueListAtMost: defaultVenueListAtMost, waiting: opts.Waiting}
+	if s.waiting == nil {
+		s.waiting = func(string) {}
+	}
 	if err := s.init(ctx, opts); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -252,8 +310,9 @@ func precheck(ctx context.Context, path string) error {
 	}
 	// Without busy_timeout a reader fails at once, instead of waiting a
 	// moment, when another process holds a lock (recovering the WAL after
-	// a crash, or resetting it after a checkpoint).
-	query := "mode=ro&_pragma=busy_timeout(10000)"
+	// a crash, or resetting it after a checkpoint); past lockPoll, Open
+	// says that it waits, and tries again.
+	query := fmt.Sprintf("mode=ro&_pragma=busy_timeout(%d)", lockPoll.Milliseconds())
 	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) && walHeader(path) {
 		// A read-only connection to a WAL database creates path-wal and
 		// path-shm, and cannot remove them when it closes. Without a -wal
