@@ -28,9 +28,13 @@ doctor does not apply pending migrations (catalog migrate up does) and
 never creates a database.
 
 Flags:
-  --repair   recreate missing or altered triggers, rewrite author strings
-             from authorship and rebuild the full-text index if it does not
-             match, in one transaction; then check again
+  --repair   recreate missing or altered triggers, delete authorship and
+             paper_sources rows whose paper, author or source is gone
+             (left by a deletion in a client without foreign keys; a
+             re-import of the source then brings its records back),
+             rewrite author strings from authorship and rebuild the
+             full-text index if it does not match, in one transaction;
+             then check again
   --db PATH  the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
@@ -88,7 +92,7 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 	}
 	err = fmt.Errorf("doctor: %d of %d checks found a problem", problems, len(checks))
 	if repairable(checks) {
-		return &hintError{err: err, hint: "run 'catalog doctor --repair' to rebuild the full-text index, its triggers and the author strings"}
+		return &hintError{err: err, hint: "run 'catalog doctor --repair' to rebuild what it found wrong"}
 	}
 	return err
 }

@@ -32,3 +32,17 @@ INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1);
 -- name: RebuildFTSIndex :exec
 -- https://www.sqlite.org/fts5.html#the_rebuild_command
 INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');
+
+-- name: DeleteDanglingAuthorship :execrows
+-- authorship rows whose paper or author is gone (deleted by a client with
+-- foreign keys off, before migration 00008's triggers).
+DELETE FROM authorship
+WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = authorship.paper_id)
+   OR NOT EXISTS (SELECT 1 FROM authors AS a WHERE a.id = authorship.author_id);
+
+-- name: DeleteDanglingPaperSources :execrows
+-- paper_sources rows whose paper or source is gone: a re-import of the
+-- source then reads those records again.
+DELETE FROM paper_sources
+WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = paper_sources.paper_id)
+   OR NOT EXISTS (SELECT 1 FROM sources AS s WHERE s.id = paper_sources.source_id);

@@ -93,8 +93,15 @@ INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)
 VALUES ('delete', sqlc.arg(id), sqlc.arg(title), sqlc.narg(abstract), sqlc.arg(authors));
 
 -- name: ListSourceRecords :many
--- The records of a file that are already in place: a re-import skips them.
+-- The records of a file that are already in place: a re-import skips them
+-- (after DeleteDanglingSourceRecords).
 SELECT record FROM paper_sources WHERE source_id = ? ORDER BY record;
+
+-- name: DeleteDanglingSourceRecords :exec
+-- A re-import's records whose paper is gone: they are read and stored
+-- again, under the same record numbers.
+DELETE FROM paper_sources
+WHERE source_id = ? AND NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = paper_sources.paper_id);
 
 -- name: FoldVenues :exec
 -- Stores the folded form of the venues not folded yet (added by the

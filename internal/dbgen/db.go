@@ -51,6 +51,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countVenuePapersStmt, err = db.PrepareContext(ctx, countVenuePapers); err != nil {
 		return nil, fmt.Errorf("error preparing query CountVenuePapers: %w", err)
 	}
+	if q.deleteDanglingAuthorshipStmt, err = db.PrepareContext(ctx, deleteDanglingAuthorship); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDanglingAuthorship: %w", err)
+	}
+	if q.deleteDanglingPaperSourcesStmt, err = db.PrepareContext(ctx, deleteDanglingPaperSources); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDanglingPaperSources: %w", err)
+	}
+	if q.deleteDanglingSourceRecordsStmt, err = db.PrepareContext(ctx, deleteDanglingSourceRecords); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDanglingSourceRecords: %w", err)
+	}
 	if q.fTSAveragesStmt, err = db.PrepareContext(ctx, fTSAverages); err != nil {
 		return nil, fmt.Errorf("error preparing query FTSAverages: %w", err)
 	}
@@ -264,6 +273,21 @@ func (q *Queries) Close() error {
 	if q.countVenuePapersStmt != nil {
 		if cerr := q.countVenuePapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countVenuePapersStmt: %w", cerr)
+		}
+	}
+	if q.deleteDanglingAuthorshipStmt != nil {
+		if cerr := q.deleteDanglingAuthorshipStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDanglingAuthorshipStmt: %w", cerr)
+		}
+	}
+	if q.deleteDanglingPaperSourcesStmt != nil {
+		if cerr := q.deleteDanglingPaperSourcesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDanglingPaperSourcesStmt: %w", cerr)
+		}
+	}
+	if q.deleteDanglingSourceRecordsStmt != nil {
+		if cerr := q.deleteDanglingSourceRecordsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDanglingSourceRecordsStmt: %w", cerr)
 		}
 	}
 	if q.fTSAveragesStmt != nil {
@@ -578,141 +602,147 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                           DBTX
-	tx                           *sql.Tx
-	catalogCountsStmt            *sql.Stmt
-	checkFTSIndexStmt            *sql.Stmt
-	countAuthorPapersStmt        *sql.Stmt
-	countAuthorsStmt             *sql.Stmt
-	countMatchesStmt             *sql.Stmt
-	countPapersStmt              *sql.Stmt
-	countPapersInYearsStmt       *sql.Stmt
-	countStaleAuthorsStmt        *sql.Stmt
-	countVenuePapersStmt         *sql.Stmt
-	fTSAveragesStmt              *sql.Stmt
-	familyNamesStmt              *sql.Stmt
-	fillPaperStmt                *sql.Stmt
-	findPapersByDOIStmt          *sql.Stmt
-	findPapersByTitleKeyStmt     *sql.Stmt
-	foldVenuesStmt               *sql.Stmt
-	getAuthorIDByKeyStmt         *sql.Stmt
-	getPaperStmt                 *sql.Stmt
-	getPaperCandidateStmt        *sql.Stmt
-	getSourceBySHAStmt           *sql.Stmt
-	indexPaperStmt               *sql.Stmt
-	indexPapersAfterStmt         *sql.Stmt
-	insertAuthorStmt             *sql.Stmt
-	insertPaperStmt              *sql.Stmt
-	insertSourceStmt             *sql.Stmt
-	listAuthorsStmt              *sql.Stmt
-	listAuthorsOfPapersStmt      *sql.Stmt
-	listCoauthorsStmt            *sql.Stmt
-	listMatchingByYearStmt       *sql.Stmt
-	listPaperAuthorsStmt         *sql.Stmt
-	listPaperSourcesStmt         *sql.Stmt
-	listPapersStmt               *sql.Stmt
-	listPapersInVenuesStmt       *sql.Stmt
-	listPapersInYearsStmt        *sql.Stmt
-	listPapersOfAuthorStmt       *sql.Stmt
-	listSourceRecordsStmt        *sql.Stmt
-	matchDetailStmt              *sql.Stmt
-	matchSnippetStmt             *sql.Stmt
-	maxPaperIDStmt               *sql.Stmt
-	nthNewestMatchStmt           *sql.Stmt
-	optimizeFTSStmt              *sql.Stmt
-	paperFamilyKeysStmt          *sql.Stmt
-	paperIDsByCitationKeyStmt    *sql.Stmt
-	paperIDsByDOIStmt            *sql.Stmt
-	papersPerFormatStmt          *sql.Stmt
-	prefixTermsStmt              *sql.Stmt
-	rankMatchesStmt              *sql.Stmt
-	rankMatchesFilteredStmt      *sql.Stmt
-	rankMatchesInYearsStmt       *sql.Stmt
-	rebuildFTSIndexStmt          *sql.Stmt
-	repairAuthorsStmt            *sql.Stmt
-	scanPapersStmt               *sql.Stmt
-	scanPapersInYearsStmt        *sql.Stmt
-	scanPapersOfAuthorStmt       *sql.Stmt
-	searchCandidatesStmt         *sql.Stmt
-	searchCandidatesInYearsStmt  *sql.Stmt
-	searchPapersStmt             *sql.Stmt
-	searchPapersByYearStmt       *sql.Stmt
-	searchPapersNewestStmt       *sql.Stmt
-	searchPapersNewestByYearStmt *sql.Stmt
-	setSourceOwnerStmt           *sql.Stmt
-	setSourceRecordsStmt         *sql.Stmt
-	staleAuthorsStmt             *sql.Stmt
-	unindexPaperStmt             *sql.Stmt
-	yearAtMostStmt               *sql.Stmt
+	db                              DBTX
+	tx                              *sql.Tx
+	catalogCountsStmt               *sql.Stmt
+	checkFTSIndexStmt               *sql.Stmt
+	countAuthorPapersStmt           *sql.Stmt
+	countAuthorsStmt                *sql.Stmt
+	countMatchesStmt                *sql.Stmt
+	countPapersStmt                 *sql.Stmt
+	countPapersInYearsStmt          *sql.Stmt
+	countStaleAuthorsStmt           *sql.Stmt
+	countVenuePapersStmt            *sql.Stmt
+	deleteDanglingAuthorshipStmt    *sql.Stmt
+	deleteDanglingPaperSourcesStmt  *sql.Stmt
+	deleteDanglingSourceRecordsStmt *sql.Stmt
+	fTSAveragesStmt                 *sql.Stmt
+	familyNamesStmt                 *sql.Stmt
+	fillPaperStmt                   *sql.Stmt
+	findPapersByDOIStmt             *sql.Stmt
+	findPapersByTitleKeyStmt        *sql.Stmt
+	foldVenuesStmt                  *sql.Stmt
+	getAuthorIDByKeyStmt            *sql.Stmt
+	getPaperStmt                    *sql.Stmt
+	getPaperCandidateStmt           *sql.Stmt
+	getSourceBySHAStmt              *sql.Stmt
+	indexPaperStmt                  *sql.Stmt
+	indexPapersAfterStmt            *sql.Stmt
+	insertAuthorStmt                *sql.Stmt
+	insertPaperStmt                 *sql.Stmt
+	insertSourceStmt                *sql.Stmt
+	listAuthorsStmt                 *sql.Stmt
+	listAuthorsOfPapersStmt         *sql.Stmt
+	listCoauthorsStmt               *sql.Stmt
+	listMatchingByYearStmt          *sql.Stmt
+	listPaperAuthorsStmt            *sql.Stmt
+	listPaperSourcesStmt            *sql.Stmt
+	listPapersStmt                  *sql.Stmt
+	listPapersInVenuesStmt          *sql.Stmt
+	listPapersInYearsStmt           *sql.Stmt
+	listPapersOfAuthorStmt          *sql.Stmt
+	listSourceRecordsStmt           *sql.Stmt
+	matchDetailStmt                 *sql.Stmt
+	matchSnippetStmt                *sql.Stmt
+	maxPaperIDStmt                  *sql.Stmt
+	nthNewestMatchStmt              *sql.Stmt
+	optimizeFTSStmt                 *sql.Stmt
+	paperFamilyKeysStmt             *sql.Stmt
+	paperIDsByCitationKeyStmt       *sql.Stmt
+	paperIDsByDOIStmt               *sql.Stmt
+	papersPerFormatStmt             *sql.Stmt
+	prefixTermsStmt                 *sql.Stmt
+	rankMatchesStmt                 *sql.Stmt
+	rankMatchesFilteredStmt         *sql.Stmt
+	rankMatchesInYearsStmt          *sql.Stmt
+	rebuildFTSIndexStmt             *sql.Stmt
+	repairAuthorsStmt               *sql.Stmt
+	scanPapersStmt                  *sql.Stmt
+	scanPapersInYearsStmt           *sql.Stmt
+	scanPapersOfAuthorStmt          *sql.Stmt
+	searchCandidatesStmt            *sql.Stmt
+	searchCandidatesInYearsStmt     *sql.Stmt
+	searchPapersStmt                *sql.Stmt
+	searchPapersByYearStmt          *sql.Stmt
+	searchPapersNewestStmt          *sql.Stmt
+	searchPapersNewestByYearStmt    *sql.Stmt
+	setSourceOwnerStmt              *sql.Stmt
+	setSourceRecordsStmt            *sql.Stmt
+	staleAuthorsStmt                *sql.Stmt
+	unindexPaperStmt                *sql.Stmt
+	yearAtMostStmt                  *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                           tx,
-		tx:                           tx,
-		catalogCountsStmt:            q.catalogCountsStmt,
-		checkFTSIndexStmt:            q.checkFTSIndexStmt,
-		countAuthorPapersStmt:        q.countAuthorPapersStmt,
-		countAuthorsStmt:             q.countAuthorsStmt,
-		countMatchesStmt:             q.countMatchesStmt,
-		countPapersStmt:              q.countPapersStmt,
-		countPapersInYearsStmt:       q.countPapersInYearsStmt,
-		countStaleAuthorsStmt:        q.countStaleAuthorsStmt,
-		countVenuePapersStmt:         q.countVenuePapersStmt,
-		fTSAveragesStmt:              q.fTSAveragesStmt,
-		familyNamesStmt:              q.familyNamesStmt,
-		fillPaperStmt:                q.fillPaperStmt,
-		findPapersByDOIStmt:          q.findPapersByDOIStmt,
-		findPapersByTitleKeyStmt:     q.findPapersByTitleKeyStmt,
-		foldVenuesStmt:               q.foldVenuesStmt,
-		getAuthorIDByKeyStmt:         q.getAuthorIDByKeyStmt,
-		getPaperStmt:                 q.getPaperStmt,
-		getPaperCandidateStmt:        q.getPaperCandidateStmt,
-		getSourceBySHAStmt:           q.getSourceBySHAStmt,
-		indexPaperStmt:               q.indexPaperStmt,
-		indexPapersAfterStmt:         q.indexPapersAfterStmt,
-		insertAuthorStmt:             q.insertAuthorStmt,
-		insertPaperStmt:              q.insertPaperStmt,
-		insertSourceStmt:             q.insertSourceStmt,
-		listAuthorsStmt:              q.listAuthorsStmt,
-		listAuthorsOfPapersStmt:      q.listAuthorsOfPapersStmt,
-		listCoauthorsStmt:            q.listCoauthorsStmt,
-		listMatchingByYearStmt:       q.listMatchingByYearStmt,
-		listPaperAuthorsStmt:         q.listPaperAuthorsStmt,
-		listPaperSourcesStmt:         q.listPaperSourcesStmt,
-		listPapersStmt:               q.listPapersStmt,
-		listPapersInVenuesStmt:       q.listPapersInVenuesStmt,
-		listPapersInYearsStmt:        q.listPapersInYearsStmt,
-		listPapersOfAuthorStmt:       q.listPapersOfAuthorStmt,
-		listSourceRecordsStmt:        q.listSourceRecordsStmt,
-		matchDetailStmt:              q.matchDetailStmt,
-		matchSnippetStmt:             q.matchSnippetStmt,
-		maxPaperIDStmt:               q.maxPaperIDStmt,
-		nthNewestMatchStmt:           q.nthNewestMatchStmt,
-		optimizeFTSStmt:              q.optimizeFTSStmt,
-		paperFamilyKeysStmt:          q.paperFamilyKeysStmt,
-		paperIDsByCitationKeyStmt:    q.paperIDsByCitationKeyStmt,
-		paperIDsByDOIStmt:            q.paperIDsByDOIStmt,
-		papersPerFormatStmt:          q.papersPerFormatStmt,
-		prefixTermsStmt:              q.prefixTermsStmt,
-		rankMatchesStmt:              q.rankMatchesStmt,
-		rankMatchesFilteredStmt:      q.rankMatchesFilteredStmt,
-		rankMatchesInYearsStmt:       q.rankMatchesInYearsStmt,
-		rebuildFTSIndexStmt:          q.rebuildFTSIndexStmt,
-		repairAuthorsStmt:            q.repairAuthorsStmt,
-		scanPapersStmt:               q.scanPapersStmt,
-		scanPapersInYearsStmt:        q.scanPapersInYearsStmt,
-		scanPapersOfAuthorStmt:       q.scanPapersOfAuthorStmt,
-		searchCandidatesStmt:         q.searchCandidatesStmt,
-		searchCandidatesInYearsStmt:  q.searchCandidatesInYearsStmt,
-		searchPapersStmt:             q.searchPapersStmt,
-		searchPapersByYearStmt:       q.searchPapersByYearStmt,
-		searchPapersNewestStmt:       q.searchPapersNewestStmt,
-		searchPapersNewestByYearStmt: q.searchPapersNewestByYearStmt,
-		setSourceOwnerStmt:           q.setSourceOwnerStmt,
-		setSourceRecordsStmt:         q.setSourceRecordsStmt,
-		staleAuthorsStmt:             q.staleAuthorsStmt,
-		unindexPaperStmt:             q.unindexPaperStmt,
-		yearAtMostStmt:               q.yearAtMostStmt,
+		db:                              tx,
+		tx:                              tx,
+		catalogCountsStmt:               q.catalogCountsStmt,
+		checkFTSIndexStmt:               q.checkFTSIndexStmt,
+		countAuthorPapersStmt:           q.countAuthorPapersStmt,
+		countAuthorsStmt:                q.countAuthorsStmt,
+		countMatchesStmt:                q.countMatchesStmt,
+		countPapersStmt:                 q.countPapersStmt,
+		countPapersInYearsStmt:          q.countPapersInYearsStmt,
+		countStaleAuthorsStmt:           q.countStaleAuthorsStmt,
+		countVenuePapersStmt:            q.countVenuePapersStmt,
+		deleteDanglingAuthorshipStmt:    q.deleteDanglingAuthorshipStmt,
+		deleteDanglingPaperSourcesStmt:  q.deleteDanglingPaperSourcesStmt,
+		deleteDanglingSourceRecordsStmt: q.deleteDanglingSourceRecordsStmt,
+		fTSAveragesStmt:                 q.fTSAveragesStmt,
+		familyNamesStmt:                 q.familyNamesStmt,
+		fillPaperStmt:                   q.fillPaperStmt,
+		findPapersByDOIStmt:             q.findPapersByDOIStmt,
+		findPapersByTitleKeyStmt:        q.findPapersByTitleKeyStmt,
+		foldVenuesStmt:                  q.foldVenuesStmt,
+		getAuthorIDByKeyStmt:            q.getAuthorIDByKeyStmt,
+		getPaperStmt:                    q.getPaperStmt,
+		getPaperCandidateStmt:           q.getPaperCandidateStmt,
+		getSourceBySHAStmt:              q.getSourceBySHAStmt,
+		indexPaperStmt:                  q.indexPaperStmt,
+		indexPapersAfterStmt:            q.indexPapersAfterStmt,
+		insertAuthorStmt:                q.insertAuthorStmt,
+		insertPaperStmt:                 q.insertPaperStmt,
+		insertSourceStmt:                q.insertSourceStmt,
+		listAuthorsStmt:                 q.listAuthorsStmt,
+		listAuthorsOfPapersStmt:         q.listAuthorsOfPapersStmt,
+		listCoauthorsStmt:               q.listCoauthorsStmt,
+		listMatchingByYearStmt:          q.listMatchingByYearStmt,
+		listPaperAuthorsStmt:            q.listPaperAuthorsStmt,
+		listPaperSourcesStmt:            q.listPaperSourcesStmt,
+		listPapersStmt:                  q.listPapersStmt,
+		listPapersInVenuesStmt:          q.listPapersInVenuesStmt,
+		listPapersInYearsStmt:           q.listPapersInYearsStmt,
+		listPapersOfAuthorStmt:          q.listPapersOfAuthorStmt,
+		listSourceRecordsStmt:           q.listSourceRecordsStmt,
+		matchDetailStmt:                 q.matchDetailStmt,
+		matchSnippetStmt:                q.matchSnippetStmt,
+		maxPaperIDStmt:                  q.maxPaperIDStmt,
+		nthNewestMatchStmt:              q.nthNewestMatchStmt,
+		optimizeFTSStmt:                 q.optimizeFTSStmt,
+		paperFamilyKeysStmt:             q.paperFamilyKeysStmt,
+		paperIDsByCitationKeyStmt:       q.paperIDsByCitationKeyStmt,
+		paperIDsByDOIStmt:               q.paperIDsByDOIStmt,
+		papersPerFormatStmt:             q.papersPerFormatStmt,
+		prefixTermsStmt:                 q.prefixTermsStmt,
+		rankMatchesStmt:                 q.rankMatchesStmt,
+		rankMatchesFilteredStmt:         q.rankMatchesFilteredStmt,
+		rankMatchesInYearsStmt:          q.rankMatchesInYearsStmt,
+		rebuildFTSIndexStmt:             q.rebuildFTSIndexStmt,
+		repairAuthorsStmt:               q.repairAuthorsStmt,
+		scanPapersStmt:                  q.scanPapersStmt,
+		scanPapersInYearsStmt:           q.scanPapersInYearsStmt,
+		scanPapersOfAuthorStmt:          q.scanPapersOfAuthorStmt,
+		searchCandidatesStmt:            q.searchCandidatesStmt,
+		searchCandidatesInYearsStmt:     q.searchCandidatesInYearsStmt,
+		searchPapersStmt:                q.searchPapersStmt,
+		searchPapersByYearStmt:          q.searchPapersByYearStmt,
+		searchPapersNewestStmt:          q.searchPapersNewestStmt,
+		searchPapersNewestByYearStmt:    q.searchPapersNewestByYearStmt,
+		setSourceOwnerStmt:              q.setSourceOwnerStmt,
+		setSourceRecordsStmt:            q.setSourceRecordsStmt,
+		staleAuthorsStmt:                q.staleAuthorsStmt,
+		unindexPaperStmt:                q.unindexPaperStmt,
+		yearAtMostStmt:                  q.yearAtMostStmt,
 	}
 }

@@ -39,6 +39,38 @@ func (q *Queries) CountStaleAuthors(ctx context.Context) (int64, error) {
 	return count, err
 }
 
+const deleteDanglingAuthorship = `-- name: DeleteDanglingAuthorship :execrows
+DELETE FROM authorship
+WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = authorship.paper_id)
+   OR NOT EXISTS (SELECT 1 FROM authors AS a WHERE a.id = authorship.author_id)
+`
+
+// authorship rows whose paper or author is gone (deleted by a client with
+// foreign keys off, before migration 00008's triggers).
+func (q *Queries) DeleteDanglingAuthorship(ctx context.Context) (int64, error) {
+	result, err := q.exec(ctx, q.deleteDanglingAuthorshipStmt, deleteDanglingAuthorship)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const deleteDanglingPaperSources = `-- name: DeleteDanglingPaperSources :execrows
+DELETE FROM paper_sources
+WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = paper_sources.paper_id)
+   OR NOT EXISTS (SELECT 1 FROM sources AS s WHERE s.id = paper_sources.source_id)
+`
+
+// paper_sources rows whose paper or source is gone: a re-import of the
+// source then reads those records again.
+func (q *Queries) DeleteDanglingPaperSources(ctx context.Context) (int64, error) {
+	result, err := q.exec(ctx, q.deleteDanglingPaperSourcesStmt, deleteDanglingPaperSources)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const rebuildFTSIndex = `-- name: RebuildFTSIndex :exec
 INSERT INTO papers_fts (papers_fts) VALUES ('rebuild')
 `

@@ -10,6 +10,18 @@ import (
 	"database/sql"
 )
 
+const deleteDanglingSourceRecords = `-- name: DeleteDanglingSourceRecords :exec
+DELETE FROM paper_sources
+WHERE source_id = ? AND NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = paper_sources.paper_id)
+`
+
+// A re-import's records whose paper is gone: they are read and stored
+// again, under the same record numbers.
+func (q *Queries) DeleteDanglingSourceRecords(ctx context.Context, sourceID int64) error {
+	_, err := q.exec(ctx, q.deleteDanglingSourceRecordsStmt, deleteDanglingSourceRecords, sourceID)
+	return err
+}
+
 const fillPaper = `-- name: FillPaper :exec
 UPDATE papers SET
     year = ?, month = ?, venue = ?, volume = ?, issue = ?, pages = ?,
@@ -429,7 +441,8 @@ const listSourceRecords = `-- name: ListSourceRecords :many
 SELECT record FROM paper_sources WHERE source_id = ? ORDER BY record
 `
 
-// The records of a file that are already in place: a re-import skips them.
+// The records of a file that are already in place: a re-import skips them
+// (after DeleteDanglingSourceRecords).
 func (q *Queries) ListSourceRecords(ctx context.Context, sourceID int64) ([]int64, error) {
 	rows, err := q.query(ctx, q.listSourceRecordsStmt, listSourceRecords, sourceID)
 	if err != nil {

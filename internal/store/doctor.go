@@ -151,13 +151,54 @@ func (s *Store) checkForeignKeys(ctx context.Context) (Check, error) {
 		return c, nil
 	}
 	var parts []string
+	c.Repairable = len(order) > 0
 	for _, l := range order {
-		parts = append(parts, fmt.Sprintf("%d %s rows point to missing %s", counts[l], l.table, l.parent))
+		rows := "rows point"
+		if counts[l] == 1 {
+			rows = "row points"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s %s to a missing %s row", counts[l], l.table, rows, l.parent))
+		// Rows left behind by a deletion are what Repair removes; any
+		// other dangling reference is damage it cannot undo.
+		c.Repairable = c.Repairable && danglingRepaired[l.table]
 	}
 	if len(parts) > 0 {
 		c.Problem = strings.Join(parts, "; ")
 	}
 	return c, nil
+}
+
+// danglingRepaired are the tables whose rows Repair deletes when they
+// point to a missing row: what a paper, author or source deleted by a
+// client without foreign keys (the sqlite3 shell's default) leaves.
+var danglingRepaired = map[string]bool{"authorship": true, "paper_sources": true}
+
+// repairDangling deletes the rows danglingRepaired names.
+func repairDangling(ctx context.Context, q *dbgen.Queries) ([]string, error) {
+	var done []string
+	n, err := q.DeleteDanglingAuthorship(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("delete dangling authorship rows: %w", err)
+	}
+	if n > 0 {
+		done = append(done, fmt.Sprintf("deleted %s whose paper or author is gone", plural(n, "authorship row", "authorship rows")))
+	}
+	n, err = q.DeleteDanglingPaperSources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("delete dangling paper_sources rows: %w", err)
+	}
+	if n > 0 {
+		done = append(done, fmt.Sprintf("deleted %s whose paper or source is gone (importing the source again brings its records back)", plural(n, "paper_sources row", "paper_sources rows")))
+	}
+	return done, nil
+}
+
+// plural is n with the noun's singular or plural form.
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // checkFTSIndex compares the full-text index with the papers table.
@@ -244,8 +285,9 @@ func (s *Store) checkAuthors(ctx context.Context) (Check, error) {
 // rebuilt from the rest of the file: it recreates missing or altered
 // triggers from the migrations' SQL, rewrites papers.authors from
 // authorship, and rebuilds the full-text index when it does not match
-// the papers table. It returns what it did, nothing when all was well.
-// Damage to the file itself (integrity, foreign keys) is beyond it.
+// the papers table, and deletes authorship and paper_sources rows whose
+// paper, author or source is gone. It returns what it did, nothing when
+// all was well. Damage to the file itself (integrity) is beyond it.
 func (s *Store) Repair(ctx context.Context) ([]string, error) {
 	list, err := s.Migrations(ctx)
 	if err != nil {
@@ -294,6 +336,11 @@ func repair(ctx context.Context, tx *sql.Tx, q *dbgen.Queries, want map[string]s
 		}
 		done = append(done, "recreated trigger "+name)
 	}
+	dangling, err := repairDangling(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	done = append(done, dangling...)
 	rebuild := func() error {
 		if err := q.RebuildFTSIndex(ctx); err != nil {
 			return fmt.Errorf("rebuild the full-text index: %w", err)

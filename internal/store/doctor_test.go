@@ -170,12 +170,14 @@ func TestDoctor(t *testing.T) {
 	}
 }
 
-// TestDoctorUnrepairable: damage beyond doctor is reported, not repaired.
-func TestDoctorUnrepairable(t *testing.T) {
+// TestDoctorRepairsDangling: rows that point to a missing paper, author
+// or source (left by deletions in a client without foreign keys, before
+// the delete triggers) are reported, and --repair deletes them.
+func TestDoctorRepairsDangling(t *testing.T) {
 	s, _ := openTemp(t)
 	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, paper(t, attention))
 	db := s.DB
-	// One connection, so that foreign_keys=OFF applies to the insert.
+	// One connection, so that foreign_keys=OFF applies to the inserts.
 	conn, err := db.Conn(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -183,6 +185,8 @@ func TestDoctorUnrepairable(t *testing.T) {
 	for _, q := range []string{
 		"PRAGMA foreign_keys = OFF",
 		"INSERT INTO authorship (paper_id, position, author_id) VALUES (1, 9, 12345)",
+		"INSERT INTO paper_sources (source_id, record, paper_id, line, action) VALUES (1, 7, 999, 1, 'added')",
+		"INSERT INTO paper_sources (source_id, record, paper_id, line, action) VALUES (77, 1, 1, 1, 'added')",
 		"PRAGMA foreign_keys = ON",
 	} {
 		if _, err := conn.ExecContext(context.Background(), q); err != nil {
@@ -190,18 +194,41 @@ func TestDoctorUnrepairable(t *testing.T) {
 		}
 	}
 	conn.Close()
-	checks, err := s.Doctor(context.Background())
+	fk := func() Check {
+		t.Helper()
+		checks, err := s.Doctor(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range checks {
+			if c.Name == "foreign keys" {
+				return c
+			}
+		}
+		t.Fatal("no foreign keys check")
+		return Check{}
+	}
+	c := fk()
+	for _, want := range []string{"1 authorship row points to a missing authors row", "1 paper_sources row points to a missing papers row", "1 paper_sources row points to a missing sources row"} {
+		if !strings.Contains(c.Problem, want) {
+			t.Errorf("foreign keys check: got %q, want it to say %q", c.Problem, want)
+		}
+	}
+	if !c.Repairable {
+		t.Errorf("foreign keys check: not repairable")
+	}
+	done, err := s.Repair(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fk Check
-	for _, c := range checks {
-		if c.Name == "foreign keys" {
-			fk = c
-		}
+	if want := "deleted 1 authorship row whose paper or author is gone"; !slices.Contains(done, want) {
+		t.Errorf("repair did %q, want %q", done, want)
 	}
-	if fk.OK() || fk.Repairable || !strings.Contains(fk.Problem, "1 authorship rows point to missing authors") {
-		t.Errorf("foreign keys check: got %+v, want an unrepairable problem naming authorship and authors", fk)
+	if c := fk(); !c.OK() {
+		t.Errorf("after repair: %s", c.Problem)
+	}
+	if n := count(t, db, "SELECT count(*) FROM paper_sources"); n != 1 {
+		t.Errorf("paper_sources rows after repair: %d, want 1", n)
 	}
 }
 

@@ -518,6 +518,10 @@ func (im *Import) StartSource(ctx context.Context, src SourceInfo) error {
 		if err := im.provenance.flush(ctx, im.conn); err != nil {
 			return explain(err)
 		}
+		// Records whose paper was deleted are read again, as new.
+		if err := im.q.DeleteDanglingSourceRecords(ctx, row.ID); err != nil {
+			return explain(err)
+		}
 		records, err := im.q.ListSourceRecords(ctx, row.ID)
 		if err != nil {
 			return explain(err)

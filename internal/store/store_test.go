@@ -414,6 +414,79 @@ func TestSQLite3Shell(t *testing.T) {
 	checkIntegrity(t, s2.DB)
 }
 
+// TestDeletesInTheShell deletes a paper, an author and a source in the
+// sqlite3 shell, where foreign keys are off, so only triggers keep the
+// file consistent: no row may be left pointing at a deleted one, doctor
+// must find nothing, and importing the source again must bring back what
+// was deleted.
+func TestDeletesInTheShell(t *testing.T) {
+	shell, err := exec.LookPath("sqlite3")
+	if err != nil {
+		if os.Getenv("CATALOG_REQUIRE_SQLITE3") != "" {
+			t.Fatal("sqlite3 shell not found and CATALOG_REQUIRE_SQLITE3 is set")
+		}
+		t.Skip("sqlite3 shell not installed (apt-get install sqlite3); skipping the shell deletion test")
+	}
+	srcA := SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}
+	srcB := SourceInfo{Path: "b", SHA256: "b", Format: "bibtex"}
+	tests := []struct {
+		name, sql string
+		reimport  []SourceInfo // imported again after the deletion
+		// papers and provenance rows then: a paper that both sources
+		// list comes back with the first re-imported, and gets the other's
+		// record back only when that one is imported again too.
+		papers, records int
+	}{
+		{"a paper", "DELETE FROM papers WHERE title LIKE 'Attention%';", []SourceInfo{srcA}, 3, 3},
+		{"a paper, both sources again", "DELETE FROM papers WHERE title LIKE 'Attention%';", []SourceInfo{srcB, srcA}, 3, 4},
+		{"every paper", "DELETE FROM papers;", []SourceInfo{srcA, srcB}, 3, 4},
+		{"an author", "DELETE FROM authors WHERE name = 'Shazeer, Noam';", nil, 3, 4},
+		{"a source", "DELETE FROM sources WHERE path = 'b';", []SourceInfo{srcB}, 3, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, path := openTemp(t)
+			importPapers(t, s, srcA, paper(t, attention), paper(t, bert))
+			importPapers(t, s, srcB, paper(t, muller), paper(t, attention))
+			s.Close()
+			cmd := exec.Command(shell, "-bail", path)
+			cmd.Stdin = strings.NewReader("PRAGMA foreign_keys;\n" + tt.sql + "\nPRAGMA foreign_key_check;\n")
+			out, err := cmd.CombinedOutput()
+			if err != nil || strings.TrimSpace(string(out)) != "0" {
+				t.Fatalf("sqlite3: %v: %q, want foreign keys off (0) and no dangling row", err, out)
+			}
+			s, err = Open(context.Background(), path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			checks, err := s.Doctor(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range checks {
+				if !c.OK() {
+					t.Errorf("doctor: %s: %s", c.Name, c.Problem)
+				}
+			}
+			for _, src := range tt.reimport {
+				if src == srcA {
+					importPapers(t, s, src, paper(t, attention), paper(t, bert))
+				} else {
+					importPapers(t, s, src, paper(t, muller), paper(t, attention))
+				}
+			}
+			if got := count(t, s.DB, "SELECT count(*) FROM papers"); got != tt.papers {
+				t.Errorf("papers after the re-import: got %d, want %d", got, tt.papers)
+			}
+			if got := count(t, s.DB, "SELECT count(*) FROM paper_sources"); got != tt.records {
+				t.Errorf("paper_sources after the re-import: got %d, want %d", got, tt.records)
+			}
+			checkIntegrity(t, s.DB)
+		})
+	}
+}
+
 // TestRankWindow: with more matches than the window, only the newest
 // window is ranked; filters that leave too few hits there rank them all.
 func TestRankWindow(t *testing.T) {
