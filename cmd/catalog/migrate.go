@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/catalog-dev/catalog/internal/store"
@@ -12,23 +13,32 @@ import (
 const migrateUsage = `Show or change the database schema version.
 
 Usage:
-  catalog migrate [status]        list migrations and which are applied
-  catalog migrate up [VERSION]    apply pending migrations (up to VERSION)
-  catalog migrate down [VERSION]  roll back the newest migration (or down to VERSION; 0 is empty)
+  catalog migrate [status]              list migrations and which are applied
+  catalog migrate up [VERSION]          apply pending migrations (up to VERSION)
+  catalog migrate down [--yes] [VERSION]
+                                        roll back the newest migration (or down to VERSION)
 
 Every other command applies pending migrations itself when it opens the
 database. A database migrated by a newer catalog is refused, never changed.
 
+Rolling back a migration that created tables or columns drops them. When
+that would drop what the catalog holds (down to 0 drops every paper,
+author and source), migrate down says what and changes nothing unless
+--yes is given. Export the catalog first if you may want it back.
+
 Flags:
+  --yes       roll back even when it drops what the catalog holds
   --db PATH   the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
   catalog migrate
-  catalog migrate down 0 && catalog migrate up
+  catalog migrate up
+  catalog migrate down 7
 `
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "migrate", migrateUsage)
+	yes := fs.Bool("yes", false, "")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -69,6 +79,9 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 			if version, err = previousVersion(ctx, st); err != nil {
 				return err
 			}
+		}
+		if err := refuseLoss(ctx, e, st, version, *yes); err != nil {
+			return err
 		}
 		done, err = st.MigrateDown(ctx, version)
 	}
@@ -117,4 +130,26 @@ func previousVersion(ctx context.Context, st *store.Store) (int64, error) {
 		return 0, nil
 	}
 	return applied[len(applied)-2], nil
+}
+
+// refuseLoss stops a migrate down that would drop what the catalog holds,
+// unless the user said --yes, and names what would be dropped either way.
+func refuseLoss(ctx context.Context, e *env, st *store.Store, version int64, yes bool) error {
+	loss, err := st.DownLoss(ctx, version)
+	if err != nil || len(loss) == 0 {
+		return err
+	}
+	parts := make([]string, len(loss))
+	for i, l := range loss {
+		parts[i] = l.String()
+	}
+	what := strings.Join(parts, "; ")
+	if yes {
+		fmt.Fprintf(e.stderr, "catalog: dropping what the catalog holds (--yes): %s\n", what)
+		return nil
+	}
+	return &hintError{
+		err:  fmt.Errorf("migrate down to version %d would drop what the catalog holds: %s; nothing was changed", version, what),
+		hint: "rerun with --yes to drop it; 'catalog export -o backup.bib' first keeps a copy",
+	}
 }
