@@ -2,8 +2,10 @@
 -- The rows of authorship and paper_sources are written in batches of many
 -- rows per INSERT, which sqlc cannot express: internal/store/batch.go.
 
--- name: GetSourceBySHA :one
-SELECT id, path, format, owner, records FROM sources WHERE sha256 = ?;
+-- name: GetSource :one
+-- A file imported before under the same format (another format's reading
+-- is another source).
+SELECT id, path, format, owner, records FROM sources WHERE sha256 = ? AND format = ?;
 
 -- name: InsertSource :one
 INSERT INTO sources (path, sha256, format, owner, size, records)

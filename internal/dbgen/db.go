@@ -87,8 +87,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getPaperCandidateStmt, err = db.PrepareContext(ctx, getPaperCandidate); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPaperCandidate: %w", err)
 	}
-	if q.getSourceBySHAStmt, err = db.PrepareContext(ctx, getSourceBySHA); err != nil {
-		return nil, fmt.Errorf("error preparing query GetSourceBySHA: %w", err)
+	if q.getSourceStmt, err = db.PrepareContext(ctx, getSource); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSource: %w", err)
 	}
 	if q.indexPaperStmt, err = db.PrepareContext(ctx, indexPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query IndexPaper: %w", err)
@@ -335,9 +335,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getPaperCandidateStmt: %w", cerr)
 		}
 	}
-	if q.getSourceBySHAStmt != nil {
-		if cerr := q.getSourceBySHAStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing getSourceBySHAStmt: %w", cerr)
+	if q.getSourceStmt != nil {
+		if cerr := q.getSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSourceStmt: %w", cerr)
 		}
 	}
 	if q.indexPaperStmt != nil {
@@ -625,7 +625,7 @@ type Queries struct {
 	getAuthorIDByKeyStmt            *sql.Stmt
 	getPaperStmt                    *sql.Stmt
 	getPaperCandidateStmt           *sql.Stmt
-	getSourceBySHAStmt              *sql.Stmt
+	getSourceStmt                   *sql.Stmt
 	indexPaperStmt                  *sql.Stmt
 	indexPapersAfterStmt            *sql.Stmt
 	insertAuthorStmt                *sql.Stmt
@@ -698,7 +698,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getAuthorIDByKeyStmt:            q.getAuthorIDByKeyStmt,
 		getPaperStmt:                    q.getPaperStmt,
 		getPaperCandidateStmt:           q.getPaperCandidateStmt,
-		getSourceBySHAStmt:              q.getSourceBySHAStmt,
+		getSourceStmt:                   q.getSourceStmt,
 		indexPaperStmt:                  q.indexPaperStmt,
 		indexPapersAfterStmt:            q.indexPapersAfterStmt,
 		insertAuthorStmt:                q.insertAuthorStmt,

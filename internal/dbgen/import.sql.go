@@ -278,12 +278,17 @@ func (q *Queries) GetPaperCandidate(ctx context.Context, id int64) (GetPaperCand
 	return i, err
 }
 
-const getSourceBySHA = `-- name: GetSourceBySHA :one
+const getSource = `-- name: GetSource :one
 
-SELECT id, path, format, owner, records FROM sources WHERE sha256 = ?
+SELECT id, path, format, owner, records FROM sources WHERE sha256 = ? AND format = ?
 `
 
-type GetSourceBySHARow struct {
+type GetSourceParams struct {
+	Sha256 string
+	Format string
+}
+
+type GetSourceRow struct {
 	ID      int64
 	Path    string
 	Format  string
@@ -294,9 +299,11 @@ type GetSourceBySHARow struct {
 // Queries of the import write path. Keep this file ASCII (sqlc).
 // The rows of authorship and paper_sources are written in batches of many
 // rows per INSERT, which sqlc cannot express: internal/store/batch.go.
-func (q *Queries) GetSourceBySHA(ctx context.Context, sha256 string) (GetSourceBySHARow, error) {
-	row := q.queryRow(ctx, q.getSourceBySHAStmt, getSourceBySHA, sha256)
-	var i GetSourceBySHARow
+// A file imported before under the same format (another format's reading
+// is another source).
+func (q *Queries) GetSource(ctx context.Context, arg GetSourceParams) (GetSourceRow, error) {
+	row := q.queryRow(ctx, q.getSourceStmt, getSource, arg.Sha256, arg.Format)
+	var i GetSourceRow
 	err := row.Scan(
 		&i.ID,
 		&i.Path,

@@ -16,11 +16,15 @@ import (
 // again.
 var derivedTables = map[string]bool{"papers_fts": true, "papers_fts_vocab": true, "venues": true}
 
-// Statements in a Down section that drop rows: a table, a column, or rows.
+// Statements in a Down section that drop rows: a table, a column, or rows
+// (with the WHERE clause that picks them, up to the statement's end); and
+// those that create a table, which a table rebuilt in place (copied aside,
+// dropped, created anew and filled again) is.
 var (
-	dropTableRE  = regexp.MustCompile(`(?i)\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?["\[]?(\w+)`)
-	dropColumnRE = regexp.MustCompile(`(?i)\bALTER\s+TABLE\s+["\[]?(\w+)["\]]?\s+DROP\s+(?:COLUMN\s+)?["\[]?(\w+)`)
-	deleteRE     = regexp.MustCompile(`(?i)\bDELETE\s+FROM\s+["\[]?(\w+)`)
+	dropTableRE   = regexp.MustCompile(`(?i)\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?["\[]?(\w+)`)
+	dropColumnRE  = regexp.MustCompile(`(?i)\bALTER\s+TABLE\s+["\[]?(\w+)["\]]?\s+DROP\s+(?:COLUMN\s+)?["\[]?(\w+)`)
+	deleteRE      = regexp.MustCompile(`(?is)\bDELETE\s+FROM\s+["\[]?(\w+)["\]]?(?:\s+(WHERE\s.*?))?;`)
+	createTableRE = regexp.MustCompile(`(?i)\bCREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?["\[]?(\w+)`)
 )
 
 // Loss is what rolling back one migration would drop.
@@ -56,7 +60,7 @@ func (s *Store) DownLoss(ctx context.Context, version int64) ([]Loss, error) {
 		}
 		loss := Loss{Migration: m.Name}
 		for _, d := range downDrops(string(src)) {
-			n, err := s.countRows(ctx, d.table, d.column)
+			n, err := s.countRows(ctx, d)
 			if err != nil {
 				return nil, fmt.Errorf("count what %s drops: %w", m.Name, explain(err))
 			}
@@ -77,25 +81,47 @@ func (s *Store) DownLoss(ctx context.Context, version int64) ([]Loss, error) {
 	return out, nil
 }
 
-// dropped is a table, or a column of one, that a Down section drops.
-type dropped struct{ table, column string }
+// dropped is a table, a column of one, or the rows of a table a WHERE
+// clause picks, that a Down section drops.
+type dropped struct{ table, column, where string }
 
 // downDrops lists what the Down section of a goose migration drops that
-// is not derived.
+// is not derived. A table the section also creates is being rebuilt (or
+// is a scratch copy), not dropped; the rows it deletes from it first are.
 func downDrops(src string) []dropped {
 	_, down, ok := strings.Cut(src, "-- +goose Down")
 	if !ok {
 		return nil
 	}
+	// Comments, and the blocks goose runs as one statement (trigger
+	// bodies, whose statements run later, on other rows), are left out.
+	var lines []string
+	block := false
+	for line := range strings.Lines(down) {
+		switch t := strings.TrimSpace(line); {
+		case t == "-- +goose StatementBegin":
+			block = true
+		case t == "-- +goose StatementEnd":
+			block = false
+		case !block && !strings.HasPrefix(t, "--"):
+			lines = append(lines, line)
+		}
+	}
+	down = strings.Join(lines, "")
+	created := map[string]bool{}
+	for _, m := range createTableRE.FindAllStringSubmatch(down, -1) {
+		created[m[1]] = true
+	}
 	var out []dropped
 	for _, m := range dropTableRE.FindAllStringSubmatch(down, -1) {
-		if !derivedTables[m[1]] {
+		if !derivedTables[m[1]] && !created[m[1]] {
 			out = append(out, dropped{table: m[1]})
 		}
 	}
 	for _, m := range deleteRE.FindAllStringSubmatch(down, -1) {
-		if !derivedTables[m[1]] && !slices.Contains(out, dropped{table: m[1]}) {
-			out = append(out, dropped{table: m[1]})
+		d := dropped{table: m[1], where: strings.TrimSpace(m[2])}
+		if !derivedTables[m[1]] && !slices.Contains(out, dropped{table: m[1]}) && !slices.Contains(out, d) {
+			out = append(out, d)
 		}
 	}
 	for _, m := range dropColumnRE.FindAllStringSubmatch(down, -1) {
@@ -104,12 +130,16 @@ func downDrops(src string) []dropped {
 	return out
 }
 
-// countRows counts a table's rows, or a column's non-NULL values. The
-// names come from the embedded migrations, never from input.
-func (s *Store) countRows(ctx context.Context, table, column string) (int64, error) {
-	q := `SELECT count(*) FROM "` + table + `"`
-	if column != "" {
-		q = `SELECT count("` + column + `") FROM "` + table + `"`
+// countRows counts what d drops: a table's rows, those its WHERE clause
+// picks, or a column's non-NULL values. The SQL comes from the embedded
+// migrations, never from input.
+func (s *Store) countRows(ctx context.Context, d dropped) (int64, error) {
+	q := `SELECT count(*) FROM "` + d.table + `"`
+	switch {
+	case d.column != "":
+		q = `SELECT count("` + d.column + `") FROM "` + d.table + `"`
+	case d.where != "":
+		q = `SELECT count(*) FROM "` + d.table + `" AS "` + d.table + `" ` + d.where
 	}
 	var n int64
 	err := s.DB.QueryRowContext(ctx, q).Scan(&n)

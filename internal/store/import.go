@@ -506,11 +506,13 @@ func (im *Import) release() {
 }
 
 // StartSource registers a file. A file whose checksum the catalog already
-// knows is a re-import: its records that are already in place count as
-// unchanged and write nothing.
+// knows under the same format is a re-import: its records that are
+// already in place count as unchanged and write nothing. Under another
+// format it is another source: what a wrong --format made of it does not
+// keep the right one from reading it.
 func (im *Import) StartSource(ctx context.Context, src SourceInfo) error {
 	im.stats = SourceStats{}
-	row, err := im.q.GetSourceBySHA(ctx, src.SHA256)
+	row, err := im.q.GetSource(ctx, dbgen.GetSourceParams{Sha256: src.SHA256, Format: src.Format})
 	switch {
 	case err == nil:
 		im.source, im.reimport = row.ID, true

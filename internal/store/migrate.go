@@ -111,11 +111,14 @@ func (s *Store) MigrateUp(ctx context.Context, version int64) ([]string, error) 
 		return nil, err
 	}
 	var res []*goose.MigrationResult
-	if version == 0 {
-		res, err = p.Up(ctx)
-	} else {
-		res, err = p.UpTo(ctx, version)
-	}
+	err = s.oneConn(func() error {
+		if version == 0 {
+			res, err = p.Up(ctx)
+		} else {
+			res, err = p.UpTo(ctx, version)
+		}
+		return err
+	})
 	return names(res), explainMigration(err)
 }
 
@@ -127,7 +130,11 @@ func (s *Store) MigrateDown(ctx context.Context, version int64) ([]string, error
 	if err != nil {
 		return nil, err
 	}
-	res, err := p.DownTo(ctx, version)
+	var res []*goose.MigrationResult
+	err = s.oneConn(func() error {
+		res, err = p.DownTo(ctx, version)
+		return err
+	})
 	return names(res), explainMigration(err)
 }
 
@@ -164,4 +171,16 @@ func baseName(path string) string {
 		}
 	}
 	return path
+}
+
+// oneConn runs f, a migration, with the pool held to one connection. A
+// migration that must run outside goose's transaction (-- +goose NO
+// TRANSACTION: 00010 rebuilds a table with foreign keys off, which no
+// transaction can switch) turns a pragma off, begins, commits and turns
+// it on again in separate statements, and goose runs each on the pool:
+// they must all reach the same connection.
+func (s *Store) oneConn(f func() error) error {
+	s.DB.SetMaxOpenConns(1)
+	defer s.DB.SetMaxOpenConns(0)
+	return f()
 }

@@ -240,7 +240,7 @@ func (s *Store) init(ctx context.Context, opts Options) error {
 			return fmt.Errorf("migrate %s: %w", s.Path, explain(err))
 		}
 		if pending {
-			if _, err := p.Up(ctx); err != nil {
+			if err := s.oneConn(func() error { _, err := p.Up(ctx); return err }); err != nil {
 				return fmt.Errorf("migrate %s: %w", s.Path, explain(err))
 			}
 		}
