@@ -3,14 +3,17 @@ package reliability
 import (
 	"database/sql"
 	"errors"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // nobody is the user the permission tests run catalog as when the tests run
@@ -124,6 +127,21 @@ func TestRefusedUntouched(t *testing.T) {
 			},
 			want: "database schema is newer than this catalog",
 		},
+		{
+			// A crash in a write through a rollback journal (as an import
+			// into an empty catalog writes) leaves it hot; catalog rolls it
+			// back, which it cannot do without write access: it says so and
+			// touches nothing, and works once the folder is writable.
+			name: "hot journal in a read-only folder",
+			setup: func(t *testing.T, dir string) string {
+				db := writeFile(t, filepath.Join(dir, "catalog.db"), base)
+				hotJournal(t, db)
+				chmod(t, dir, 0o555)
+				return db
+			},
+			want: `an interrupted write \(a crash or a kill\) left it to be rolled back, which needs write access to .*; make it writable`,
+			fix:  func(t *testing.T, dir, db string) { chmod(t, dir, 0o755) },
+		},
 	}
 	commands := [][]string{
 		{"import", f.small},
@@ -221,4 +239,41 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// hotJournal leaves a hot rollback journal beside db: the sqlite3 shell,
+// in rollback-journal mode with a tiny page cache, deletes every paper
+// (writing pages to the file before the commit) and is killed before it
+// commits. Skips the test where the shell is missing.
+func hotJournal(t *testing.T, db string) {
+	t.Helper()
+	shell, err := exec.LookPath("sqlite3")
+	if err != nil {
+		if os.Getenv("CATALOG_REQUIRE_SQLITE3") != "" {
+			t.Fatal("sqlite3 shell not found and CATALOG_REQUIRE_SQLITE3 is set")
+		}
+		t.Skip("sqlite3 shell not installed: cannot make a hot journal")
+	}
+	cmd := exec.Command(shell, db)
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(in, "PRAGMA journal_mode = DELETE;\nPRAGMA cache_size = 1;\nBEGIN;\nDELETE FROM papers;\nSELECT 'deleted';\n")
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if st, err := os.Stat(db + "-journal"); err == nil && st.Size() > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the shell wrote no journal")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // let the DELETE write the file
+	cmd.Process.Kill()
+	cmd.Wait()
+	in.Close()
 }

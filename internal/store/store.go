@@ -373,8 +373,10 @@ func needsRecovery(err error) bool {
 // on the connection (journal_mode would rewrite the header of a file that
 // may still be refused).
 func recoverFile(ctx context.Context, path string) error {
-	if err := checkWritable(path); err != nil {
-		return fmt.Errorf("%w; it must be rolled back after an interrupted write first", err)
+	for _, p := range []string{path, filepath.Dir(path)} {
+		if err := canWrite(p); err != nil {
+			return fmt.Errorf("open %s: an interrupted write (a crash or a kill) left it to be rolled back, which needs write access to %s (%w); make it writable and run catalog again", path, p, err)
+		}
 	}
 	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: "_pragma=busy_timeout(10000)"}
 	rw, err := sql.Open("sqlite", u.String())
