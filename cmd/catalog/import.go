@@ -23,7 +23,9 @@ or another, gets the new source recorded and its missing fields filled.
 Importing the same file again changes nothing.
 
 The whole command is one transaction: if any record is invalid, nothing is
-imported and the error names the file, line and cause.
+imported and the error names the file, line and cause. If another import
+is writing the catalog, this one says so and waits for it to finish,
+however long it takes (Ctrl-C stops waiting, and imports nothing).
 
 Formats, detected from the content and the file name:
   profile   an author-profile list: owner line, then title / authors / abstract lines
@@ -35,7 +37,8 @@ Formats, detected from the content and the file name:
 Flags:
   --format NAME    read every FILE as this format instead of detecting it
   --skip-invalid   import the valid records and report each invalid one
-  -q, --quiet      print nothing but errors
+  -q, --quiet      print nothing but errors (and a notice when it must wait
+                   for another import to finish)
   --db PATH        the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
