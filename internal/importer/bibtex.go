@@ -1004,6 +1004,7 @@ func (p *BibTeXParser) record(key string) (*Record, error) {
 		Line:     p.startLine,
 		Key:      key,
 		Type:     p.entryType,
+		Markup:   MarkupLaTeX,
 		Title:    f[fTitle],
 		Volume:   f[fVolume],
 		Pages:    f[fPages],

@@ -124,22 +124,28 @@ func FuzzCleanText(f *testing.F) {
 		`\'{\i} \v{Z} \c c \b{} \~{} {\o} \ss \framework{} \\ \& ''q'' `, "`a' ``b''",
 		`<i>x</i> <jats:p>y</jats:p> &amp; &#x2014; a<b`, "$$x$$ $ $ \\",
 		"{{{{x}}}} }}} {{{", "\u00a0\u2003x\ty\n", "e\u0301\u0301",
+		`Ann~Marie C:\new\table $5 and $k$-ary`, "``a'' <i>b</i> &amp; \\emph{c}",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := CleanText(s)
-		if !utf8.ValidString(s) {
-			return
-		}
-		if !utf8.ValidString(out) {
-			t.Fatalf("CleanText(%q) = %q: invalid UTF-8", s, out)
-		}
-		if strings.TrimSpace(out) != out || strings.Contains(out, "  ") {
-			t.Fatalf("CleanText(%q) = %q: spaces not collapsed", s, out)
-		}
-		if !norm.NFC.IsNormalString(out) {
-			t.Fatalf("CleanText(%q) = %q: not NFC", s, out)
+		for _, clean := range []struct {
+			name string
+			f    func(string) string
+		}{{"CleanText", CleanText}, {"CleanPlainText", CleanPlainText}} {
+			out := clean.f(s)
+			if !utf8.ValidString(s) {
+				continue
+			}
+			if !utf8.ValidString(out) {
+				t.Fatalf("%s(%q) = %q: invalid UTF-8", clean.name, s, out)
+			}
+			if strings.TrimSpace(out) != out || strings.Contains(out, "  ") {
+				t.Fatalf("%s(%q) = %q: spaces not collapsed", clean.name, s, out)
+			}
+			if !norm.NFC.IsNormalString(out) {
+				t.Fatalf("%s(%q) = %q: not NFC", clean.name, s, out)
+			}
 		}
 	})
 }

@@ -306,7 +306,7 @@ func TestBibTeXFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &Record{
-		Line: 3, Key: "k", Type: "article", Title: "A title",
+		Line: 3, Key: "k", Type: "article", Markup: MarkupLaTeX, Title: "A title",
 		Authors: []Person{{Family: "Knuth", Given: "Donald E."}, {Family: "van der Berg", Given: "Jean-Pierre"}},
 		Editors: []Person{{Family: "Ditor", Given: "E."}},
 		Year:    1999, Month: 1, Venue: "Journal of Tests", Volume: "", Issue: "4",

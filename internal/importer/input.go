@@ -224,6 +224,9 @@ func (in *Input) setup(f *os.File, format string) error {
 	default:
 		return fmt.Errorf("unknown format %q", format)
 	}
+	if format != "bibtex" {
+		in.Parser = SniffMarkup(in.Parser)
+	}
 	return nil
 }
 

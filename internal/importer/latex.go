@@ -50,10 +50,33 @@ import (
 // CleanText never panics, runs in time linear in len(s) and does not recurse,
 // whatever the nesting. Invalid UTF-8 bytes become U+FFFD.
 func CleanText(s string) string {
-	if latexIsClean(s) {
+	return cleanWith(s, &latexSpecial)
+}
+
+// CleanPlainText cleans text from a format that does not carry LaTeX
+// (CSL-JSON, RIS, OpenAlex, profile lists): NFC, white space collapsed,
+// HTML tags and character references as CleanText treats them, and every
+// other character as it is: "Ann~Marie", "C:\new\table", "--" and "'"
+// stay as written.
+//
+// A value that unambiguously holds LaTeX is cleaned by CleanText instead:
+// exports converted from BibTeX keep its markup (the ML Anthology's
+// CSL-JSON has "B\"{u}nz", "Dynamics \& Control", "$\ell_1$"). See
+// plainHasLaTeX for what counts.
+func CleanPlainText(s string) string {
+	if plainHasLaTeX(s) {
+		return cleanWith(s, &latexSpecial)
+	}
+	return cleanWith(s, &htmlSpecial)
+}
+
+// cleanWith runs the cleaner over s with special as the bytes it must look
+// at: latexSpecial for LaTeX and HTML, htmlSpecial for HTML alone.
+func cleanWith(s string, special *[256]bool) string {
+	if latexIsClean(s, special) {
 		return s
 	}
-	c := latexCleaner{src: s, markGroup: -1}
+	c := latexCleaner{src: s, markGroup: -1, special: special}
 	c.out = make([]byte, 0, len(s))
 	c.run()
 	out := c.out
@@ -64,8 +87,9 @@ func CleanText(s string) string {
 }
 
 // latexIsClean reports whether s is already clean: printable ASCII with no
-// markup character, single spaces, no leading or trailing space.
-func latexIsClean(s string) bool {
+// markup character (of special), single spaces, no leading or trailing
+// space.
+func latexIsClean(s string, special *[256]bool) bool {
 	if s == "" {
 		return true
 	}
@@ -75,7 +99,7 @@ func latexIsClean(s string) bool {
 	prevSpace := false
 	for i := 0; i < len(s); i++ {
 		b := s[i]
-		if b < 0x20 || b >= 0x7f || latexSpecial[b] {
+		if b < 0x20 || b >= 0x7f || special[b] {
 			return false
 		}
 		if b == ' ' {
@@ -105,10 +129,16 @@ var latexSpecial = [256]bool{
 	'`': true, '\'': true, '<': true, '&': true,
 }
 
+// htmlSpecial marks the ASCII bytes CleanPlainText must look at: HTML's.
+var htmlSpecial = [256]bool{'<': true, '&': true}
+
 type latexCleaner struct {
 	src string
 	i   int
 	out []byte
+	// special marks the bytes run must interpret (latexSpecial or
+	// htmlSpecial); the others are text.
+	special *[256]bool
 
 	pendingSpace bool
 	// marks are combining accents waiting for their base letter.
@@ -254,7 +284,7 @@ func (c *latexCleaner) run() {
 	s := c.src
 	for c.i < len(s) {
 		b := s[c.i]
-		if b < utf8.RuneSelf && !latexSpecial[b] {
+		if b < utf8.RuneSelf && !c.special[b] {
 			c.i++
 			switch {
 			case b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v':

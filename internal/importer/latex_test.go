@@ -265,13 +265,15 @@ func TestCleanTextDeepNesting(t *testing.T) {
 		strings.Repeat("-", n),
 	}
 	for _, in := range inputs {
-		start := time.Now()
-		out := CleanText(in)
-		if !utf8.ValidString(out) {
-			t.Errorf("invalid UTF-8 output for %.20q...", in)
-		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("CleanText(%.20q...) took %v", in, d)
+		for _, clean := range []func(string) string{CleanText, CleanPlainText} {
+			start := time.Now()
+			out := clean(in)
+			if !utf8.ValidString(out) {
+				t.Errorf("invalid UTF-8 output for %.20q...", in)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("cleaning %.20q... took %v", in, d)
+			}
 		}
 	}
 }

@@ -45,17 +45,18 @@ type Author struct {
 // usable title or too many authors; the caller reports that with the
 // record's file and line.
 func Normalize(rec *Record) (*Paper, error) {
+	m := rec.Markup
 	p := &Paper{
-		Title:       CleanText(rec.Title),
+		Title:       m.clean(rec.Title),
 		Year:        rec.Year,
 		Month:       rec.Month,
-		Venue:       CleanText(rec.Venue),
+		Venue:       m.clean(rec.Venue),
 		Volume:      collapse(rec.Volume),
 		Issue:       collapse(rec.Issue),
-		Pages:       strings.ReplaceAll(CleanText(rec.Pages), "–", "-"),
+		Pages:       cleanPages(m.clean(rec.Pages)),
 		DOI:         NormalizeDOI(rec.DOI),
 		URL:         strings.TrimSpace(rec.URL),
-		Abstract:    CleanText(rec.Abstract),
+		Abstract:    m.clean(rec.Abstract),
 		EntryType:   strings.ToLower(strings.TrimSpace(rec.Type)),
 		CitationKey: strings.TrimSpace(rec.Key),
 	}
@@ -80,7 +81,7 @@ func Normalize(rec *Record) (*Paper, error) {
 	}
 	p.Authors = make([]Author, 0, len(rec.Authors))
 	for _, person := range rec.Authors {
-		if a, ok := NormalizePerson(person); ok {
+		if a, ok := normalizePerson(person, m); ok {
 			p.Authors = append(p.Authors, a)
 		}
 	}
@@ -95,9 +96,14 @@ func Normalize(rec *Record) (*Paper, error) {
 // letter of the given names: "Wu, Y." and "Wu, Yonghui" get different keys,
 // because initials are not proof of identity.
 func NormalizePerson(person Person) (Author, bool) {
-	family := CleanText(person.Family)
-	given := CleanText(person.Given)
-	suffix := CleanText(person.Suffix)
+	return normalizePerson(person, MarkupLaTeX)
+}
+
+// normalizePerson is NormalizePerson for a name from a format with markup m.
+func normalizePerson(person Person, m Markup) (Author, bool) {
+	family := m.clean(person.Family)
+	given := m.clean(person.Given)
+	suffix := m.clean(person.Suffix)
 	if !person.Literal {
 		family = fixCaps(family, 2)
 		given = fixCaps(given, 3)
@@ -124,6 +130,19 @@ func NormalizePerson(person Person) (Author, bool) {
 		a.Name += ", " + given
 	}
 	return a, true
+}
+
+// cleanPages writes page ranges with a hyphen, whatever dash the source
+// used ("12--15" in plain text, "12–15" from LaTeX's "--").
+func cleanPages(s string) string {
+	if !strings.ContainsAny(s, "–—-") {
+		return s
+	}
+	s = strings.NewReplacer("–", "-", "—", "-").Replace(s)
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "-")
+	}
+	return s
 }
 
 // fixCaps rewrites words written in capitals only, of at least minLetters

@@ -46,6 +46,9 @@ type Record struct {
 	// Type is the entry type as the source names it ("inproceedings",
 	// "paper-conference", "JOUR"); empty when the format has none.
 	Type string
+	// Markup says what markup the text fields may hold, and so how
+	// Normalize cleans them. It is the format's, not the record's.
+	Markup Markup `json:"-"`
 
 	Title    string
 	Authors  []Person

@@ -98,7 +98,7 @@ func checkIntegrity(t *testing.T, db *sql.DB) {
 var (
 	attention = importer.Record{Title: "Attention Is All You Need", Year: 2017,
 		Authors: people("Vaswani, Ashish", "Shazeer, Noam", "Parmar, Niki")}
-	bert = importer.Record{Title: "{BERT}: Pre-training of Deep Bidirectional Transformers", Year: 2019,
+	bert = importer.Record{Markup: importer.MarkupLaTeX, Title: "{BERT}: Pre-training of Deep Bidirectional Transformers", Year: 2019,
 		Authors: people("Devlin, Jacob", "Chang, Ming-Wei"), Abstract: "We introduce a new language representation model called \\textbf{BERT}."}
 	muller = importer.Record{Title: "Graphs and Things", Authors: people("Müller, Jürgen", "DAI, Zheqi", "Dai, Juntao")}
 )
