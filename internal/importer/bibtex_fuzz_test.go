@@ -157,6 +157,7 @@ func FuzzParseName(f *testing.F) {
 		"Jean de La Fontaine", "de la Fontaine, Jr., Jean", "{Barnes and Noble, Inc.}",
 		"{\\'E}mile Zola", "Jean-Pierre van der Berg", "A and B and others",
 		"{\\relax Ch}ristopher", ", , ,", "{ {", "} }", "Ford, Jr.", "x~-~y",
+		"{Bell, II}, EDWARD", "{TUG} BOARD \\llap{\\raise 0.5ex\\hbox{x}}", "GARC&#237;A, H",
 	} {
 		f.Add(s)
 	}
@@ -172,6 +173,12 @@ func FuzzParseName(f *testing.F) {
 				}
 				if strings.TrimSpace(part) != part {
 					t.Fatalf("%q: untrimmed part in %+v", s, p)
+				}
+			}
+			for _, m := range []Markup{MarkupLaTeX, MarkupPlain} {
+				a, _ := normalizePerson(p, m)
+				if !utf8.ValidString(a.Name) || !norm.NFC.IsNormalString(a.Name) {
+					t.Fatalf("%q: name %q not valid NFC", s, a.Name)
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode"
@@ -101,13 +102,13 @@ func NormalizePerson(person Person) (Author, bool) {
 
 // normalizePerson is NormalizePerson for a name from a format with markup m.
 func normalizePerson(person Person, m Markup) (Author, bool) {
-	family := m.clean(person.Family)
-	given := m.clean(person.Given)
-	suffix := m.clean(person.Suffix)
-	if !person.Literal {
-		family = fixCaps(family, 2)
-		given = fixCaps(given, 3)
+	var family, given string
+	if person.Literal {
+		family, given = m.clean(person.Family), m.clean(person.Given)
+	} else {
+		family, given = cleanName(person.Family, m, 2), cleanName(person.Given, m, 3)
 	}
+	suffix := m.clean(person.Suffix)
 	if family == "" {
 		// A single name ("Plato") or a given name only: it is the family.
 		family, given = given, ""
@@ -147,45 +148,87 @@ func cleanPages(s string) string {
 
 // fixCaps rewrites words written in capitals only, of at least minLetters
 // letters, in title case: "DAI" -> "Dai", "O'BRIEN-SMITH" -> "O'Brien-Smith".
-// Mixed-case words ("McDonald", "van") and short ones ("JR", initials) stay.
-func fixCaps(s string, minLetters int) string {
-	words := strings.Fields(s)
-	changed := false
-	for i, w := range words {
-		letters, upper := 0, 0
-		for _, r := range w {
-			if unicode.IsLetter(r) {
-				letters++
-				if unicode.IsUpper(r) {
-					upper++
-				}
+// Mixed-case words ("McDonald", "van") and short ones (initials) stay, and
+// so do generational numerals (II, III, IV) and words with a letter whose
+// case the source protected (protected[k] for out[k], as cleanName tracks
+// them; nil protects nothing). out's words are separated by single spaces.
+func fixCaps(out []byte, protected []bool, minLetters int) []byte {
+	var res []byte // nil until a word changes
+	for start := 0; start < len(out); {
+		end := bytes.IndexByte(out[start:], ' ')
+		if end < 0 {
+			end = len(out)
+		} else {
+			end += start
+		}
+		word := out[start:end]
+		if capsWord(word, protected, start, minLetters) {
+			if res == nil {
+				res = append(make([]byte, 0, len(out)), out[:start]...)
+			}
+			res = titleCase(res, word)
+		} else if res != nil {
+			res = append(res, word...)
+		}
+		if end < len(out) && res != nil {
+			res = append(res, ' ')
+		}
+		start = end + 1
+	}
+	if res == nil {
+		return out
+	}
+	return res
+}
+
+// capsWord reports whether word, at out[at:], is one fixCaps rewrites.
+func capsWord(word []byte, protected []bool, at, minLetters int) bool {
+	letters, upper := 0, 0
+	for k := 0; k < len(word); {
+		r, size := utf8.DecodeRune(word[k:])
+		if unicode.IsLetter(r) {
+			if protected != nil && protected[at+k] {
+				return false
+			}
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
 			}
 		}
-		if letters < minLetters || upper != letters {
+		k += size
+	}
+	if letters < minLetters || upper != letters {
+		return false
+	}
+	switch string(bytes.Trim(word, ".,;:()")) {
+	case "II", "III", "IV":
+		return false
+	}
+	return true
+}
+
+// titleCase appends word to dst with its first letter, and each letter
+// after a hyphen or an apostrophe, in title case and the others in lower
+// case.
+func titleCase(dst, word []byte) []byte {
+	start := true
+	for k := 0; k < len(word); {
+		r, size := utf8.DecodeRune(word[k:])
+		k += size
+		if unicode.IsLetter(r) {
+			if start {
+				r = unicode.ToTitle(r)
+			} else {
+				r = unicode.ToLower(r)
+			}
+			dst = utf8.AppendRune(dst, r)
+			start = false
 			continue
 		}
-		var b strings.Builder
-		start := true
-		for _, r := range w {
-			if unicode.IsLetter(r) {
-				if start {
-					b.WriteRune(unicode.ToTitle(r))
-				} else {
-					b.WriteRune(unicode.ToLower(r))
-				}
-				start = false
-			} else {
-				b.WriteRune(r)
-				start = r == '-' || r == '\'' || r == '’'
-			}
-		}
-		words[i] = b.String()
-		changed = true
+		dst = utf8.AppendRune(dst, r)
+		start = r == '-' || r == '\'' || r == '’'
 	}
-	if !changed {
-		return s
-	}
-	return strings.Join(words, " ")
+	return dst
 }
 
 // foldSpecial maps letters that Unicode does not decompose into a base
