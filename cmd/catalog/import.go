@@ -253,6 +253,11 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 		if err := im.Add(ctx, item.n, item.line, item.paper); err != nil {
 			return store.SourceStats{}, fmt.Errorf("record at line %d: %w", item.line, err)
 		}
+		if item.paper != nil {
+			for _, w := range item.paper.Warnings {
+				fmt.Fprintf(e.stderr, "catalog: warning: %s: line %d: %s\n", in.Name, item.line, w)
+			}
+		}
 		prog.record()
 	}
 	if err := ctx.Err(); err != nil {

@@ -1166,6 +1166,12 @@ func (p *BibTeXParser) emit(rec *Record) {
 		delete(p.pending, lk)
 		p.compactPending()
 	}
+	if notAWork[rec.Type] {
+		// Not imported: it need not wait for its crossref parent either
+		// (it once did, and came out at the end as a record with no title).
+		p.crossref = ""
+		return
+	}
 	if cr := p.crossref; cr != "" {
 		p.crossref = ""
 		if pi := p.parents[cr]; pi != nil {
@@ -1181,9 +1187,6 @@ func (p *BibTeXParser) emit(rec *Record) {
 			p.pendingBytes += size
 			return
 		}
-	}
-	if notAWork[rec.Type] {
-		return
 	}
 	p.queue = append(p.queue, rec)
 }

@@ -31,6 +31,10 @@ type Paper struct {
 	EntryType      string
 	CitationKey    string
 	Authors        []Author
+	// Warnings are what the importer should tell about the record (the
+	// caller adds its file and line): the record was imported, but not as
+	// the source meant it ("record has no title").
+	Warnings []string `json:",omitempty"`
 }
 
 // Author is one person (or corporate name) in clean form.
@@ -42,9 +46,12 @@ type Author struct {
 	FamilyKey string // folded family name
 }
 
-// Normalize cleans a Record into a Paper. It fails when the record has no
-// usable title or too many authors; the caller reports that with the
-// record's file and line.
+// Normalize cleans a Record into a Paper. A record without a title is a
+// paper all the same, as BibTeX only warns about it: its Title and
+// TitleKey are "" and a warning says so (such a paper is never matched by
+// title, see SameWork). Normalize fails when the record has nothing that
+// tells the work (no title, no authors, no DOI, no URL) or too many
+// authors; the caller reports that with the record's file and line.
 func Normalize(rec *Record) (*Paper, error) {
 	m := rec.Markup
 	p := &Paper{
@@ -60,9 +67,6 @@ func Normalize(rec *Record) (*Paper, error) {
 		Abstract:    m.clean(rec.Abstract),
 		EntryType:   strings.ToLower(strings.TrimSpace(rec.Type)),
 		CitationKey: strings.TrimSpace(rec.Key),
-	}
-	if p.Title == "" {
-		return nil, fmt.Errorf("record has no title")
 	}
 	p.TitleKey = Fold(p.Title)
 	if src := collapse(rec.Title); src != p.Title {
@@ -85,6 +89,12 @@ func Normalize(rec *Record) (*Paper, error) {
 		if a, ok := normalizePerson(person, m); ok {
 			p.Authors = append(p.Authors, a)
 		}
+	}
+	if p.Title == "" {
+		if len(p.Authors) == 0 && p.DOI == "" && p.URL == "" {
+			return nil, fmt.Errorf("record has no title, no authors and no DOI or URL: nothing to tell the work by")
+		}
+		p.Warnings = append(p.Warnings, "record has no title; imported untitled")
 	}
 	return p, nil
 }
