@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/catalog-dev/catalog/internal/importer"
 	"github.com/catalog-dev/catalog/internal/store"
@@ -32,8 +33,17 @@ Formats, detected from the content and the file name:
   ris       RIS (.ris), also Web of Science tagged exports
   openalex  OpenAlex works, one per line
 
+Text is read as UTF-8, or as the encoding a UTF-16 byte order mark or
+JabRef's "% Encoding: NAME" line names. A file that is not UTF-8 and has
+no such mark is read as Windows-1252 (Latin-1's superset, what most
+BibTeX files that are not UTF-8 hold), with a warning naming the line.
+
 Flags:
   --format NAME    read every FILE as this format instead of detecting it
+  --encoding NAME  read every FILE in this encoding: utf-8, utf-16 (with a
+                   byte order mark, else big-endian), utf-16le, utf-16be,
+                   windows-1252 (also latin1 and iso-8859-1, read as it),
+                   iso-8859-15, iso-8859-2, windows-1250, macintosh
   --skip-invalid   import the valid records and report each invalid one
   -q, --quiet      print nothing but errors
   --db PATH        the catalog database (default $CATALOG_DB, else ./catalog.db)
@@ -46,6 +56,7 @@ Examples:
 
 type importOptions struct {
 	format      string
+	encoding    string
 	skipInvalid bool
 	quiet       bool
 }
@@ -64,6 +75,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	var opt importOptions
 	fs := newFlags(e, "import", importUsage)
 	fs.StringVar(&opt.format, "format", "", "")
+	fs.StringVar(&opt.encoding, "encoding", "", "")
 	fs.BoolVar(&opt.skipInvalid, "skip-invalid", false, "")
 	fs.BoolVar(&opt.quiet, "quiet", false, "")
 	fs.BoolVar(&opt.quiet, "q", false, "")
@@ -76,6 +88,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	if opt.format != "" && !importer.KnownFormat(opt.format) {
 		return usagef("import: unknown --format %q (want one of %v)", opt.format, importer.Formats)
+	}
+	if opt.encoding != "" && !importer.KnownEncoding(opt.encoding) {
+		return usagef("import: unknown --encoding %q (want one of %s)", opt.encoding, strings.Join(importer.Encodings, ", "))
 	}
 	stdinUses := 0
 	for _, f := range files {
@@ -96,7 +111,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 	for _, name := range files {
-		in, err := importer.OpenInputContext(ctx, name, e.stdin, opt.format)
+		in, err := importer.OpenInputContext(ctx, name, e.stdin, importer.InputOptions{Format: opt.format, Encoding: opt.encoding})
 		if err != nil {
 			return interrupted(ctx, err)
 		}
@@ -173,12 +188,14 @@ func summary(name string, s store.SourceStats) string {
 	return line
 }
 
-// parsed is one record on its way from the parser to the database.
+// parsed is one record on its way from the parser to the database, or a
+// note about the input (its encoding) to print.
 type parsed struct {
 	n     int // ordinal in the file, 1-based
 	line  int
 	paper *importer.Paper
 	err   error // a record error (with line) or a fatal one
+	note  string
 }
 
 // importOne streams one file into the import: a goroutine parses and
@@ -200,6 +217,13 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 		n := 0
 		for {
 			rec, err := in.Parser.Next()
+			for _, note := range in.Notes() {
+				select {
+				case ch <- parsed{note: note}:
+				case <-ctx.Done():
+					return
+				}
+			}
 			if errors.Is(err, io.EOF) {
 				return
 			}
@@ -241,6 +265,10 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 			if err := im.SetOwner(ctx, in.Owner()); err != nil {
 				return store.SourceStats{}, err
 			}
+		}
+		if item.note != "" {
+			fmt.Fprintf(e.stderr, "catalog: warning: %s: %s\n", in.Name, item.note)
+			continue
 		}
 		if item.err != nil {
 			if opt.skipInvalid && importer.IsRecordError(item.err) {

@@ -36,6 +36,7 @@ type Input struct {
 	SHA256 string // of the bytes as stored (before gunzip)
 	Size   int64  // bytes as stored
 	Parser Parser
+	dec    *decoder
 
 	owner   func() string
 	closers []io.Closer
@@ -98,12 +99,23 @@ func (in *Input) Close() error {
 // compute its checksum (standard input is spooled to a temporary file for
 // that), so that a re-import is recognised before any record is read.
 func OpenInput(name string, stdin io.Reader, format string) (*Input, error) {
-	return OpenInputContext(context.Background(), name, stdin, format)
+	return OpenInputContext(context.Background(), name, stdin, InputOptions{Format: format})
 }
 
-// OpenInputContext is OpenInput that stops reading (checksumming the file,
-// spooling standard input) when ctx is done, as on Ctrl-C.
-func OpenInputContext(ctx context.Context, name string, stdin io.Reader, format string) (*Input, error) {
+// InputOptions say how to read an input; their zero value detects both.
+type InputOptions struct {
+	// Format is one of Formats, or "" to tell it from the name and
+	// content.
+	Format string
+	// Encoding is the text's encoding (KnownEncoding), or "" to tell it
+	// from the content (see newDecoder).
+	Encoding string
+}
+
+// OpenInputContext is OpenInput with options, that stops reading
+// (checksumming the file, spooling standard input) when ctx is done, as on
+// Ctrl-C.
+func OpenInputContext(ctx context.Context, name string, stdin io.Reader, opt InputOptions) (*Input, error) {
 	in := &Input{Name: name}
 	if stdin != nil {
 		stdin = ctxReader{ctx, stdin}
@@ -114,7 +126,7 @@ func OpenInputContext(ctx context.Context, name string, stdin io.Reader, format 
 		in.Close()
 		return nil, fmt.Errorf("import %s: %w", name, err)
 	}
-	if err := in.setup(f, format); err != nil {
+	if err := in.setup(f, opt); err != nil {
 		in.Close()
 		return nil, fmt.Errorf("import %s: %w", name, err)
 	}
@@ -188,7 +200,18 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-func (in *Input) setup(f *os.File, format string) error {
+// Notes returns what there is to tell about the input's encoding since
+// the last call (see newDecoder): it was not read as UTF-8, and why.
+// Call it from the goroutine that reads the records.
+func (in *Input) Notes() []string {
+	if in.dec == nil {
+		return nil
+	}
+	return in.dec.Notes()
+}
+
+func (in *Input) setup(f *os.File, opt InputOptions) error {
+	format := opt.Format
 	br := bufio.NewReaderSize(countingReader{f, &in.read}, 256<<10)
 	magic, _ := br.Peek(2)
 	base := strings.ToLower(filepath.Base(in.Name))
@@ -201,8 +224,14 @@ func (in *Input) setup(f *os.File, format string) error {
 		br = bufio.NewReaderSize(zr, 256<<10)
 		base = strings.TrimSuffix(base, ".gz")
 	}
+	text, dec, err := newDecoder(br, opt.Encoding)
+	if err != nil {
+		return err
+	}
+	in.dec = dec
+	br = bufio.NewReaderSize(text, 256<<10)
+	head, _ := br.Peek(64 << 10)
 	if format == "" {
-		head, _ := br.Peek(64 << 10)
 		format = DetectFormat(base, head)
 		if format == "" {
 			return fmt.Errorf("cannot tell the format from the name or the content; use --format (one of %s)", strings.Join(Formats, ", "))
