@@ -148,8 +148,14 @@ func runImport(ctx context.Context, e *env, args []string) error {
 				return fmt.Errorf("import %s: %w; nothing was imported", in.Name, ctx.Err())
 			}
 			hint := "nothing was imported"
-			if importer.IsRecordError(err) {
+			var fe *importer.FormatError
+			switch {
+			case importer.IsRecordError(err):
 				hint += "; fix the record, or rerun with --skip-invalid to import the valid ones"
+			case errors.As(err, &fe) && in.Looks != "" && in.Looks != in.Format:
+				hint += fmt.Sprintf("; its content looks like %s: try --format %s", in.Looks, in.Looks)
+			case errors.As(err, &fe):
+				hint += "; check that it is the file you meant, or name its format with --format"
 			}
 			return &hintError{err: fmt.Errorf("import %s: %w", in.Name, err), hint: hint}
 		}

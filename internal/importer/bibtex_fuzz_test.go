@@ -73,6 +73,17 @@ func bibDrain(t *testing.T, data []byte, r io.Reader) []string {
 			return out
 		}
 		if err != nil {
+			var fe *FormatError
+			if errors.As(err, &fe) {
+				// Not BibTeX: the parser stops there.
+				if fe.Line < 1 || fe.Line > lines {
+					t.Fatalf("error line %d outside 1..%d: %v", fe.Line, lines, err)
+				}
+				if _, err2 := p.Next(); err2 != err {
+					t.Fatalf("Next after %v returned %v", err, err2)
+				}
+				return append(out, "fatal "+err.Error())
+			}
 			var pe *ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("fatal error from an in-memory reader: %v", err)

@@ -33,6 +33,10 @@ func KnownFormat(name string) bool {
 type Input struct {
 	Name   string // as the user gave it; "-" is standard input
 	Format string
+	// Looks is the format the content looks like (DetectFormat of its
+	// first bytes, whatever its name), "" when it looks like none: what a
+	// hint may suggest when Format, given by --format, fails to read it.
+	Looks  string
 	SHA256 string // of the bytes as stored (before gunzip)
 	Size   int64  // bytes as stored
 	Parser Parser
@@ -231,6 +235,7 @@ func (in *Input) setup(f *os.File, opt InputOptions) error {
 	in.dec = dec
 	br = bufio.NewReaderSize(text, 256<<10)
 	head, _ := br.Peek(64 << 10)
+	in.Looks = DetectFormat("", head)
 	if format == "" {
 		format = DetectFormat(base, head)
 		if format == "" {
