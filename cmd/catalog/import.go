@@ -18,8 +18,8 @@ const importUsage = `Import papers into the catalog.
 Usage:
   catalog import [flags] FILE...
 
-Reads each FILE ("-" is standard input; .gz files are read directly) and adds
-its papers. Duplicates merge: a paper already in the catalog, from this file
+Reads each FILE ("-" is standard input; .gz files are read directly; a pipe
+such as <(zcat refs.bib.gz) or a FIFO is read too) and adds its papers. Duplicates merge: a paper already in the catalog, from this file
 or another, gets the new source recorded and its missing fields filled.
 Importing the same file again changes nothing.
 
@@ -145,7 +145,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		stats, err := importOne(ctx, e, im, in, opt, prog)
 		if err != nil {
 			if ctx.Err() != nil {
-				return fmt.Errorf("import %s: %w; nothing was imported", in.Name, ctx.Err())
+				return &interruptedError{"import " + in.Name}
 			}
 			hint := "nothing was imported"
 			var fe *importer.FormatError
@@ -164,7 +164,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	prog.phase("indexing for search")
 	if err := im.Commit(ctx); err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("import: %w; nothing was imported", ctx.Err())
+			return &interruptedError{"import"}
 		}
 		return err
 	}
@@ -309,7 +309,16 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 // before it began writing.
 func interrupted(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("import: %w; nothing was imported", ctx.Err())
+		return &interruptedError{"import"}
 	}
 	return err
 }
+
+// interruptedError is an import that a signal (Ctrl-C, SIGTERM) stopped:
+// run takes it for context.Canceled and exits 130, and its text has none
+// of Go's words for it ("context canceled").
+type interruptedError struct{ what string }
+
+func (e *interruptedError) Error() string { return e.what + ": nothing was imported" }
+
+func (e *interruptedError) Is(target error) bool { return target == context.Canceled }

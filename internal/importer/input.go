@@ -138,40 +138,12 @@ func OpenInputContext(ctx context.Context, name string, stdin io.Reader, opt Inp
 }
 
 // open returns the file positioned at its start, with Size and SHA256 set.
+// A regular file is read once for its checksum and then from its start
+// again; anything else (standard input, a pipe such as <(zcat refs.gz), a
+// FIFO) cannot seek back, and is spooled to a temporary file first.
 func (in *Input) open(stdin io.Reader) (*os.File, error) {
-	h := sha256.New()
 	if in.Name == "-" {
-		tmp, err := os.CreateTemp("", "catalog-stdin-*")
-		if err != nil {
-			return nil, err
-		}
-		os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
-		in.closers = append(in.closers, tmp)
-		// Copy in a goroutine: a read from a pipe that has nothing to give
-		// blocks, and Ctrl-C must not wait for it.
-		type result struct {
-			n   int64
-			err error
-		}
-		done := make(chan result, 1)
-		go func() {
-			n, err := io.Copy(io.MultiWriter(tmp, h), stdin)
-			done <- result{n, err}
-		}()
-		var r result
-		select {
-		case r = <-done:
-		case <-in.ctx.Done():
-			return nil, in.ctx.Err()
-		}
-		n, err := r.n, r.err
-		if err != nil {
-			return nil, fmt.Errorf("read standard input: %w", err)
-		}
-		in.Size = n
-		in.SHA256 = hex.EncodeToString(h.Sum(nil))
-		_, err = tmp.Seek(0, io.SeekStart)
-		return tmp, err
+		return in.spool(stdin, "standard input")
 	}
 	st, err := os.Stat(in.Name)
 	if err != nil {
@@ -180,11 +152,20 @@ func (in *Input) open(stdin io.Reader) (*os.File, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("is a directory")
 	}
+	if !st.Mode().IsRegular() {
+		f, err := openWait(in.ctx, in.Name)
+		if err != nil {
+			return nil, unwrapPathError(err)
+		}
+		in.closers = append(in.closers, f)
+		return in.spool(f, "it")
+	}
 	f, err := os.Open(in.Name)
 	if err != nil {
 		return nil, unwrapPathError(err)
 	}
 	in.closers = append(in.closers, f)
+	h := sha256.New()
 	n, err := io.Copy(h, ctxReader{in.ctx, f})
 	if err != nil {
 		return nil, err
@@ -193,6 +174,89 @@ func (in *Input) open(stdin io.Reader) (*os.File, error) {
 	in.SHA256 = hex.EncodeToString(h.Sum(nil))
 	_, err = f.Seek(0, io.SeekStart)
 	return f, err
+}
+
+// openWait opens name, which may be a FIFO: opening one waits for a
+// writer, for ever if none comes, in a system call that no signal ends.
+// It waits in a goroutine, so that ctx (Ctrl-C) ends the wait; a file the
+// abandoned open gets later is closed.
+func openWait(ctx context.Context, name string) (*os.File, error) {
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(name)
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.f, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-ch; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+// spool copies r, a stream that cannot seek, to an unlinked temporary file
+// in $TMPDIR, checksumming it on the way, sets Size and SHA256 and returns
+// the file at its start. what names r in errors. The copy runs in a
+// goroutine: a read from a pipe that has nothing to give blocks, and
+// Ctrl-C must not wait for it.
+func (in *Input) spool(r io.Reader, what string) (*os.File, error) {
+	tmp, err := os.CreateTemp("", "catalog-spool-*")
+	if err != nil {
+		return nil, fmt.Errorf("read %s: cannot make a temporary file in %s: %w", what, os.TempDir(), unwrapPathError(err))
+	}
+	os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
+	in.closers = append(in.closers, tmp)
+	h := sha256.New()
+	w := &errWriter{w: tmp}
+	type result struct {
+		n   int64
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := io.Copy(io.MultiWriter(w, h), r)
+		done <- result{n, err}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-in.ctx.Done():
+		return nil, in.ctx.Err()
+	}
+	switch {
+	case w.err != nil:
+		return nil, fmt.Errorf("read %s: copy it to %s: %w", what, os.TempDir(), unwrapPathError(w.err))
+	case res.err != nil:
+		return nil, fmt.Errorf("read %s: %w", what, unwrapPathError(res.err))
+	}
+	in.Size = res.n
+	in.SHA256 = hex.EncodeToString(h.Sum(nil))
+	_, err = tmp.Seek(0, io.SeekStart)
+	return tmp, err
+}
+
+// errWriter remembers its writer's error, to tell a full $TMPDIR from a
+// failing input.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // unwrapPathError drops the path from an *os.PathError: callers already
