@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/catalog-dev/catalog/internal/importer"
 	"github.com/catalog-dev/catalog/internal/store"
@@ -17,8 +18,8 @@ const importUsage = `Import papers into the catalog.
 Usage:
   catalog import [flags] FILE...
 
-Reads each FILE ("-" is standard input; .gz files are read directly) and adds
-its papers. Duplicates merge: a paper already in the catalog, from this file
+Reads each FILE ("-" is standard input; .gz files are read directly; a pipe
+such as <(zcat refs.bib.gz) or a FIFO is read too) and adds its papers. Duplicates merge: a paper already in the catalog, from this file
 or another, gets the new source recorded and its missing fields filled.
 Importing the same file again changes nothing.
 
@@ -34,8 +35,17 @@ Formats, detected from the content and the file name:
   ris       RIS (.ris), also Web of Science tagged exports
   openalex  OpenAlex works, one per line
 
+Text is read as UTF-8, or as the encoding a UTF-16 byte order mark or
+JabRef's "% Encoding: NAME" line names. A file that is not UTF-8 and has
+no such mark is read as Windows-1252 (Latin-1's superset, what most
+BibTeX files that are not UTF-8 hold), with a warning naming the line.
+
 Flags:
   --format NAME    read every FILE as this format instead of detecting it
+  --encoding NAME  read every FILE in this encoding: utf-8, utf-16 (with a
+                   byte order mark, else big-endian), utf-16le, utf-16be,
+                   windows-1252 (also latin1 and iso-8859-1, read as it),
+                   iso-8859-15, iso-8859-2, windows-1250, macintosh
   --skip-invalid   import the valid records and report each invalid one
   -q, --quiet      print nothing but errors (and a notice when it must wait
                    for another import to finish)
@@ -49,6 +59,7 @@ Examples:
 
 type importOptions struct {
 	format      string
+	encoding    string
 	skipInvalid bool
 	quiet       bool
 }
@@ -67,6 +78,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	var opt importOptions
 	fs := newFlags(e, "import", importUsage)
 	fs.StringVar(&opt.format, "format", "", "")
+	fs.StringVar(&opt.encoding, "encoding", "", "")
 	fs.BoolVar(&opt.skipInvalid, "skip-invalid", false, "")
 	fs.BoolVar(&opt.quiet, "quiet", false, "")
 	fs.BoolVar(&opt.quiet, "q", false, "")
@@ -79,6 +91,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	if opt.format != "" && !importer.KnownFormat(opt.format) {
 		return usagef("import: unknown --format %q (want one of %v)", opt.format, importer.Formats)
+	}
+	if opt.encoding != "" && !importer.KnownEncoding(opt.encoding) {
+		return usagef("import: unknown --encoding %q (want one of %s)", opt.encoding, strings.Join(importer.Encodings, ", "))
 	}
 	stdinUses := 0
 	for _, f := range files {
@@ -99,7 +114,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 	for _, name := range files {
-		in, err := importer.OpenInputContext(ctx, name, e.stdin, opt.format)
+		in, err := importer.OpenInputContext(ctx, name, e.stdin, importer.InputOptions{Format: opt.format, Encoding: opt.encoding})
 		if err != nil {
 			return interrupted(ctx, err)
 		}
@@ -133,11 +148,17 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		stats, err := importOne(ctx, e, im, in, opt, prog)
 		if err != nil {
 			if ctx.Err() != nil {
-				return fmt.Errorf("import %s: %w; nothing was imported", in.Name, ctx.Err())
+				return &interruptedError{"import " + in.Name}
 			}
 			hint := "nothing was imported"
-			if importer.IsRecordError(err) {
+			var fe *importer.FormatError
+			switch {
+			case importer.IsRecordError(err):
 				hint += "; fix the record, or rerun with --skip-invalid to import the valid ones"
+			case errors.As(err, &fe) && in.Looks != "" && in.Looks != in.Format:
+				hint += fmt.Sprintf("; its content looks like %s: try --format %s", in.Looks, in.Looks)
+			case errors.As(err, &fe):
+				hint += "; check that it is the file you meant, or name its format with --format"
 			}
 			return &hintError{err: fmt.Errorf("import %s: %w", in.Name, err), hint: hint}
 		}
@@ -146,7 +167,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	prog.phase("indexing for search")
 	if err := im.Commit(ctx); err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("import: %w; nothing was imported", ctx.Err())
+			return &interruptedError{"import"}
 		}
 		return err
 	}
@@ -176,12 +197,14 @@ func summary(name string, s store.SourceStats) string {
 	return line
 }
 
-// parsed is one record on its way from the parser to the database.
+// parsed is one record on its way from the parser to the database, or a
+// note about the input (its encoding) to print.
 type parsed struct {
 	n     int // ordinal in the file, 1-based
 	line  int
 	paper *importer.Paper
 	err   error // a record error (with line) or a fatal one
+	note  string
 }
 
 // importOne streams one file into the import: a goroutine parses and
@@ -203,6 +226,13 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 		n := 0
 		for {
 			rec, err := in.Parser.Next()
+			for _, note := range in.Notes() {
+				select {
+				case ch <- parsed{note: note}:
+				case <-ctx.Done():
+					return
+				}
+			}
 			if errors.Is(err, io.EOF) {
 				return
 			}
@@ -245,6 +275,10 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 				return store.SourceStats{}, err
 			}
 		}
+		if item.note != "" {
+			fmt.Fprintf(e.stderr, "catalog: warning: %s: %s\n", in.Name, item.note)
+			continue
+		}
 		if item.err != nil {
 			if opt.skipInvalid && importer.IsRecordError(item.err) {
 				im.Skip()
@@ -255,6 +289,11 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 		}
 		if err := im.Add(ctx, item.n, item.line, item.paper); err != nil {
 			return store.SourceStats{}, fmt.Errorf("record at line %d: %w", item.line, err)
+		}
+		if item.paper != nil {
+			for _, w := range item.paper.Warnings {
+				fmt.Fprintf(e.stderr, "catalog: warning: %s: line %d: %s\n", in.Name, item.line, w)
+			}
 		}
 		prog.record()
 	}
@@ -273,7 +312,16 @@ func importOne(ctx context.Context, e *env, im *store.Import, in *importer.Input
 // before it began writing.
 func interrupted(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("import: %w; nothing was imported", ctx.Err())
+		return &interruptedError{"import"}
 	}
 	return err
 }
+
+// interruptedError is an import that a signal (Ctrl-C, SIGTERM) stopped:
+// run takes it for context.Canceled and exits 130, and its text has none
+// of Go's words for it ("context canceled").
+type interruptedError struct{ what string }
+
+func (e *interruptedError) Error() string { return e.what + ": nothing was imported" }
+
+func (e *interruptedError) Is(target error) bool { return target == context.Canceled }

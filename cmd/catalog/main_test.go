@@ -37,6 +37,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("SEED", seed)
+			e.Setenv("IMPORTER_TESTDATA", filepath.Dir(filepath.Dir(seed)))
 			e.Setenv("CATALOG_DB", "")
 			return nil
 		},

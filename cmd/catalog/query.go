@@ -249,7 +249,7 @@ func writeHits(w io.Writer, hits []store.Hit) {
 		if h.Year != 0 {
 			year = strconv.Itoa(h.Year)
 		}
-		fmt.Fprintf(w, "%6d  %s  %s\n", h.ID, year, h.Title)
+		fmt.Fprintf(w, "%6d  %s  %s\n", h.ID, year, displayTitle(h.Title))
 		if len(h.Authors) > 0 {
 			fmt.Fprintf(w, "              %s\n", firstAuthors(h.Authors, 3))
 		}

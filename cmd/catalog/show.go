@@ -85,9 +85,18 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// displayTitle is a paper's title for people: a paper imported from a
+// record without one is "(untitled)". Data formats (JSON, CSV) keep "".
+func displayTitle(title string) string {
+	if title == "" {
+		return "(untitled)"
+	}
+	return title
+}
+
 // writePaper prints one paper for people.
 func writePaper(w io.Writer, p *store.Paper) {
-	fmt.Fprintf(w, "%s\n\n", p.Title)
+	fmt.Fprintf(w, "%s\n\n", displayTitle(p.Title))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(name, value string) {
 		if value != "" {

@@ -15,7 +15,7 @@ import (
 type cslItem struct {
 	ID             string    `json:"id"`
 	Type           string    `json:"type"`
-	Title          string    `json:"title"`
+	Title          string    `json:"title,omitempty"`
 	Author         []cslName `json:"author,omitempty"`
 	Issued         *cslDate  `json:"issued,omitempty"`
 	ContainerTitle string    `json:"container-title,omitempty"`

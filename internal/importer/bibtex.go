@@ -117,6 +117,23 @@ type BibTeXParser struct {
 
 	done  bool
 	fatal error
+
+	// sawEntry: an entry (@string and @comment included) has been read.
+	// Until then, the first line of text outside entries that is not a
+	// "%" comment is kept: a file with such text and no entry is not
+	// BibTeX (a *FormatError at its end).
+	sawEntry  bool
+	firstLine int
+	firstText string
+	lead      bibLead
+}
+
+// bibLead is where leadingText stands in the text before the first entry.
+type bibLead struct {
+	started   bool   // the line has had something other than white space
+	comment   bool   // the line is a "%" comment
+	capturing bool   // reading the first line of text into capture
+	capture   []byte // its start
 }
 
 // Limits of the parser's own buffers (see BibTeXParser).
@@ -413,6 +430,13 @@ func (p *BibTeXParser) next() (*Record, error) {
 			if p.rerr != nil && p.rerr != io.EOF {
 				return nil, p.rerr
 			}
+			if p.lead.capturing {
+				p.endLead()
+			}
+			if !p.sawEntry && p.firstLine > 0 {
+				return nil, &FormatError{What: notBibTeX, Line: p.firstLine,
+					Msg: fmt.Sprintf(`expected entries such as "@article{key, ...}", found %s and no entry after it`, p.firstText)}
+			}
 			return nil, io.EOF
 		}
 		buf := p.buf[p.r:p.w]
@@ -435,6 +459,15 @@ func (p *BibTeXParser) next() (*Record, error) {
 			continue
 		}
 		i := bytes.IndexByte(buf, '@')
+		text := buf
+		if i >= 0 {
+			text = buf[:i]
+		}
+		if !p.sawEntry {
+			if err := p.leadingText(text, i >= 0); err != nil {
+				return nil, err
+			}
+		}
 		if i < 0 {
 			p.line += bytes.Count(buf, []byte{'\n'})
 			p.r = p.w
@@ -462,6 +495,67 @@ func (p *BibTeXParser) next() (*Record, error) {
 			return rec, nil
 		}
 	}
+}
+
+// leadingText looks at text outside entries, at p.line, before the first
+// entry (atEntry: an "@" follows it): a NUL byte is a *FormatError at once
+// (no text file has one), and the first line that is neither blank nor a
+// "%" comment is kept for the error at the end of a file with no entry.
+// The text may come in pieces (as the buffer is refilled); the result does
+// not depend on them.
+func (p *BibTeXParser) leadingText(text []byte, atEntry bool) error {
+	if i := bytes.IndexByte(text, 0); i >= 0 {
+		return &FormatError{What: notBibTeX, Line: p.line + bytes.Count(text[:i], []byte{'\n'}), Msg: nulMsg}
+	}
+	l := &p.lead
+	if p.firstLine > 0 && !l.capturing {
+		return nil
+	}
+	n := p.line
+	for _, c := range text {
+		if l.capturing {
+			if c == '\n' {
+				p.endLead()
+				return nil
+			}
+			if len(l.capture) < 256 {
+				l.capture = append(l.capture, c)
+			}
+			continue
+		}
+		switch {
+		case c == '\n':
+			n++
+			l.started, l.comment = false, false
+		case l.comment:
+		case c == ' ' || c == '\t' || c == '\r' || (!l.started && (c == 0xef || c == 0xbb || c == 0xbf)):
+			// white space, or a UTF-8 byte order mark
+		case c == '%' && !l.started:
+			l.comment = true
+		default:
+			l.started = true
+			p.firstLine, l.capturing = n, true
+			l.capture = append(l.capture[:0], c)
+		}
+	}
+	if atEntry && l.capturing {
+		p.endLead()
+	}
+	return nil
+}
+
+// strayAt counts an "@" that starts no entry as the first line of leading
+// text, when none came before it.
+func (p *BibTeXParser) strayAt(text string) {
+	if !p.sawEntry && p.firstLine == 0 {
+		p.firstLine, p.firstText = p.startLine, excerpt([]byte(text))
+	}
+}
+
+// endLead ends the first line of leading text.
+func (p *BibTeXParser) endLead() {
+	p.firstText = excerpt(p.lead.capture)
+	p.lead = bibLead{}
 }
 
 // skipSpace skips white space; inside an entry it also skips "%" comments
@@ -560,10 +654,12 @@ func (p *BibTeXParser) entry() (*Record, error) {
 	var typ [32]byte
 	t := p.readID(typ[:0], true, len(typ))
 	if len(t) == 0 {
+		p.strayAt("@")
 		return nil, nil // a stray "@": text outside entries
 	}
 	p.entryType = string(t)
 	if p.entryType == "comment" {
+		p.sawEntry = true
 		return nil, p.comment()
 	}
 	// BibTeX allows white space, newlines too, before the opening brace.
@@ -572,8 +668,10 @@ func (p *BibTeXParser) entry() (*Record, error) {
 	}
 	c, ok := p.peekByte()
 	if !ok || (c != '{' && c != '(') {
+		p.strayAt("@" + p.entryType)
 		return nil, nil // "@word" in text: not an entry
 	}
+	p.sawEntry = true
 	closer := byte('}')
 	if c == '(' {
 		closer = ')'
@@ -1004,6 +1102,7 @@ func (p *BibTeXParser) record(key string) (*Record, error) {
 		Line:     p.startLine,
 		Key:      key,
 		Type:     p.entryType,
+		Markup:   MarkupLaTeX,
 		Title:    f[fTitle],
 		Volume:   f[fVolume],
 		Pages:    f[fPages],
@@ -1165,6 +1264,12 @@ func (p *BibTeXParser) emit(rec *Record) {
 		delete(p.pending, lk)
 		p.compactPending()
 	}
+	if notAWork[rec.Type] {
+		// Not imported: it need not wait for its crossref parent either
+		// (it once did, and came out at the end as a record with no title).
+		p.crossref = ""
+		return
+	}
 	if cr := p.crossref; cr != "" {
 		p.crossref = ""
 		if pi := p.parents[cr]; pi != nil {
@@ -1180,9 +1285,6 @@ func (p *BibTeXParser) emit(rec *Record) {
 			p.pendingBytes += size
 			return
 		}
-	}
-	if notAWork[rec.Type] {
-		return
 	}
 	p.queue = append(p.queue, rec)
 }

@@ -73,6 +73,17 @@ func bibDrain(t *testing.T, data []byte, r io.Reader) []string {
 			return out
 		}
 		if err != nil {
+			var fe *FormatError
+			if errors.As(err, &fe) {
+				// Not BibTeX: the parser stops there.
+				if fe.Line < 1 || fe.Line > lines {
+					t.Fatalf("error line %d outside 1..%d: %v", fe.Line, lines, err)
+				}
+				if _, err2 := p.Next(); err2 != err {
+					t.Fatalf("Next after %v returned %v", err, err2)
+				}
+				return append(out, "fatal "+err.Error())
+			}
 			var pe *ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("fatal error from an in-memory reader: %v", err)
@@ -124,22 +135,28 @@ func FuzzCleanText(f *testing.F) {
 		`\'{\i} \v{Z} \c c \b{} \~{} {\o} \ss \framework{} \\ \& ''q'' `, "`a' ``b''",
 		`<i>x</i> <jats:p>y</jats:p> &amp; &#x2014; a<b`, "$$x$$ $ $ \\",
 		"{{{{x}}}} }}} {{{", "\u00a0\u2003x\ty\n", "e\u0301\u0301",
+		`Ann~Marie C:\new\table $5 and $k$-ary`, "``a'' <i>b</i> &amp; \\emph{c}",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := CleanText(s)
-		if !utf8.ValidString(s) {
-			return
-		}
-		if !utf8.ValidString(out) {
-			t.Fatalf("CleanText(%q) = %q: invalid UTF-8", s, out)
-		}
-		if strings.TrimSpace(out) != out || strings.Contains(out, "  ") {
-			t.Fatalf("CleanText(%q) = %q: spaces not collapsed", s, out)
-		}
-		if !norm.NFC.IsNormalString(out) {
-			t.Fatalf("CleanText(%q) = %q: not NFC", s, out)
+		for _, clean := range []struct {
+			name string
+			f    func(string) string
+		}{{"CleanText", CleanText}, {"CleanPlainText", CleanPlainText}} {
+			out := clean.f(s)
+			if !utf8.ValidString(s) {
+				continue
+			}
+			if !utf8.ValidString(out) {
+				t.Fatalf("%s(%q) = %q: invalid UTF-8", clean.name, s, out)
+			}
+			if strings.TrimSpace(out) != out || strings.Contains(out, "  ") {
+				t.Fatalf("%s(%q) = %q: spaces not collapsed", clean.name, s, out)
+			}
+			if !norm.NFC.IsNormalString(out) {
+				t.Fatalf("%s(%q) = %q: not NFC", clean.name, s, out)
+			}
 		}
 	})
 }
@@ -151,6 +168,7 @@ func FuzzParseName(f *testing.F) {
 		"Jean de La Fontaine", "de la Fontaine, Jr., Jean", "{Barnes and Noble, Inc.}",
 		"{\\'E}mile Zola", "Jean-Pierre van der Berg", "A and B and others",
 		"{\\relax Ch}ristopher", ", , ,", "{ {", "} }", "Ford, Jr.", "x~-~y",
+		"{Bell, II}, EDWARD", "{TUG} BOARD \\llap{\\raise 0.5ex\\hbox{x}}", "GARC&#237;A, H",
 	} {
 		f.Add(s)
 	}
@@ -166,6 +184,12 @@ func FuzzParseName(f *testing.F) {
 				}
 				if strings.TrimSpace(part) != part {
 					t.Fatalf("%q: untrimmed part in %+v", s, p)
+				}
+			}
+			for _, m := range []Markup{MarkupLaTeX, MarkupPlain} {
+				a, _ := normalizePerson(p, m)
+				if !utf8.ValidString(a.Name) || !norm.NFC.IsNormalString(a.Name) {
+					t.Fatalf("%q: name %q not valid NFC", s, a.Name)
 				}
 			}
 		}

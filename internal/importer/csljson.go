@@ -60,14 +60,15 @@ import (
 // Scalar fields may be strings or numbers; values are trimmed, otherwise left
 // as the source writes them.
 type CSLJSONParser struct {
-	items *jsonItemStream
-	err   error // sticky: io.EOF or fatal
-	item  cslItem
+	items   *jsonItemStream
+	err     error // sticky: io.EOF or fatal
+	item    cslItem
+	sawItem bool // an item has been read (see openAlexItem)
 }
 
 // NewCSLJSONParser returns a parser reading CSL-JSON items from r.
 func NewCSLJSONParser(r io.Reader) *CSLJSONParser {
-	return &CSLJSONParser{items: newJSONItemStream(r)}
+	return &CSLJSONParser{items: newJSONItemStream(r, notCSLJSON)}
 }
 
 // Next returns the next record, a *ParseError for an invalid item, or io.EOF.
@@ -86,6 +87,18 @@ func (p *CSLJSONParser) Next() (*Record, error) {
 	it.reset()
 	if err := decodeJSONItem(b, it); err != nil {
 		return nil, &ParseError{Line: line, Msg: err.Error()}
+	}
+	first := !p.sawItem
+	p.sawItem = true
+	if fields := it.openAlexFields(); fields != "" {
+		msg := "the item is an OpenAlex work (" + fields + "), not CSL-JSON"
+		if first {
+			// The file is OpenAlex's, read as CSL-JSON: its papers would
+			// come without authors.
+			p.err = &FormatError{What: notCSLJSON, Line: line, Msg: msg}
+			return nil, p.err
+		}
+		return nil, &ParseError{Line: line, Msg: msg}
 	}
 	rec := &Record{
 		Line:     line,
@@ -130,6 +143,29 @@ type cslItem struct {
 	Page           flexString `json:"page"`
 	PageFirst      flexString `json:"page-first"`
 	Abstract       flexString `json:"abstract"`
+
+	// OpenAlex's own fields, which tell its works from CSL items.
+	Authorships     json.RawMessage `json:"authorships"`
+	PublicationYear json.RawMessage `json:"publication_year"`
+	InvertedIndex   json.RawMessage `json:"abstract_inverted_index"`
+}
+
+// openAlexFields names the OpenAlex fields of an item that has none of
+// CSL's names and dates, or returns "": such an item is an OpenAlex work.
+func (it *cslItem) openAlexFields() string {
+	if len(it.Author) > 0 || len(it.Editor) > 0 || it.Issued.year != 0 {
+		return ""
+	}
+	var names []string
+	for _, f := range [...]struct {
+		name string
+		raw  json.RawMessage
+	}{{"authorships", it.Authorships}, {"publication_year", it.PublicationYear}, {"abstract_inverted_index", it.InvertedIndex}} {
+		if f.raw != nil {
+			names = append(names, strconv.Quote(f.name))
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // reset zeroes the item but keeps the name slices' memory.
@@ -351,6 +387,7 @@ func jsonErrText(err error) string {
 // MaxRecordBytes) in memory.
 type jsonItemStream struct {
 	br      *bufio.Reader
+	what    string // the format, for a *FormatError ("a CSL-JSON file")
 	started bool
 	lines   *boundedLineReader // JSON Lines layout
 	split   *jsonSplitter      // array or value-sequence layout
@@ -358,8 +395,8 @@ type jsonItemStream struct {
 	pendN   int
 }
 
-func newJSONItemStream(r io.Reader) *jsonItemStream {
-	return &jsonItemStream{br: bufio.NewReaderSize(r, 64<<10)}
+func newJSONItemStream(r io.Reader, what string) *jsonItemStream {
+	return &jsonItemStream{br: bufio.NewReaderSize(r, 64<<10), what: what}
 }
 
 // next returns the next item's bytes (valid until the next call) and the line
@@ -395,10 +432,20 @@ func (s *jsonItemStream) next() ([]byte, int, error) {
 	}
 }
 
-// start chooses the layout from the first non-space byte.
+// jsonHeadBytes is how much of the start of a JSON input is looked at for
+// NUL bytes, which JSON text never has.
+const jsonHeadBytes = 4 << 10
+
+// start chooses the layout from the first non-space byte. Input whose
+// first value is not an array or an object, or with a NUL byte in its
+// first kilobytes, is no JSON these formats know: a *FormatError.
 func (s *jsonItemStream) start() error {
 	if b, err := s.br.Peek(3); err == nil && string(b) == "\uFEFF" {
 		_, _ = s.br.Discard(3)
+	}
+	head, _ := s.br.Peek(jsonHeadBytes)
+	if i := bytes.IndexByte(head, 0); i >= 0 {
+		return &FormatError{What: s.what, Line: 1 + bytes.Count(head[:i], jsonNewline), Msg: nulMsg}
 	}
 	nl := 0
 	for {
@@ -414,6 +461,14 @@ func (s *jsonItemStream) start() error {
 			if c == '[' {
 				s.split = &jsonSplitter{br: s.br, line: nl + 1}
 				return nil
+			}
+			if c != '{' {
+				line, _ := s.br.Peek(256)
+				if i := bytes.IndexByte(line, '\n'); i >= 0 {
+					line = line[:i]
+				}
+				return &FormatError{What: s.what, Line: nl + 1,
+					Msg: fmt.Sprintf("expected a JSON array or object, found %s", excerpt(line))}
 			}
 			break
 		}

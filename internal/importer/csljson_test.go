@@ -181,7 +181,7 @@ func TestCSLJSONLayouts(t *testing.T) {
 		{"two arrays", "[{\"title\": \"A\"}]\n[{\"title\": \"B\"}]", []string{"1:A", "2:B"}},
 		{"pretty objects", "{\n  \"title\": \"A\"\n}\n{\n  \"title\": \"B\"\n}\n", []string{"1:A", "4:B"}},
 		{"jsonl first line cut", "{\"title\": \"A\n{\"title\": \"B\"}", []string{"!1", "2:B"}},
-		{"jsonl garbage", "x\n{\"title\": \"B\"}\n{\n", []string{"!1", "2:B", "!3"}},
+		{"jsonl garbage", "{\"title\": \"A\"}\nx\n{\"title\": \"B\"}\n{\n", []string{"1:A", "!2", "3:B", "!4"}},
 		{"jsonl type error", `{"title": "A", "author": 5}` + "\n" + `{"title": "B"}`, []string{"!1", "2:B"}},
 	}
 	for _, tt := range tests {

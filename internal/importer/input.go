@@ -33,9 +33,14 @@ func KnownFormat(name string) bool {
 type Input struct {
 	Name   string // as the user gave it; "-" is standard input
 	Format string
+	// Looks is the format the content looks like (DetectFormat of its
+	// first bytes, whatever its name), "" when it looks like none: what a
+	// hint may suggest when Format, given by --format, fails to read it.
+	Looks  string
 	SHA256 string // of the bytes as stored (before gunzip)
 	Size   int64  // bytes as stored
 	Parser Parser
+	dec    *decoder
 
 	owner   func() string
 	closers []io.Closer
@@ -98,12 +103,23 @@ func (in *Input) Close() error {
 // compute its checksum (standard input is spooled to a temporary file for
 // that), so that a re-import is recognised before any record is read.
 func OpenInput(name string, stdin io.Reader, format string) (*Input, error) {
-	return OpenInputContext(context.Background(), name, stdin, format)
+	return OpenInputContext(context.Background(), name, stdin, InputOptions{Format: format})
 }
 
-// OpenInputContext is OpenInput that stops reading (checksumming the file,
-// spooling standard input) when ctx is done, as on Ctrl-C.
-func OpenInputContext(ctx context.Context, name string, stdin io.Reader, format string) (*Input, error) {
+// InputOptions say how to read an input; their zero value detects both.
+type InputOptions struct {
+	// Format is one of Formats, or "" to tell it from the name and
+	// content.
+	Format string
+	// Encoding is the text's encoding (KnownEncoding), or "" to tell it
+	// from the content (see newDecoder).
+	Encoding string
+}
+
+// OpenInputContext is OpenInput with options, that stops reading
+// (checksumming the file, spooling standard input) when ctx is done, as on
+// Ctrl-C.
+func OpenInputContext(ctx context.Context, name string, stdin io.Reader, opt InputOptions) (*Input, error) {
 	in := &Input{Name: name}
 	if stdin != nil {
 		stdin = ctxReader{ctx, stdin}
@@ -114,7 +130,7 @@ func OpenInputContext(ctx context.Context, name string, stdin io.Reader, format 
 		in.Close()
 		return nil, fmt.Errorf("import %s: %w", name, err)
 	}
-	if err := in.setup(f, format); err != nil {
+	if err := in.setup(f, opt); err != nil {
 		in.Close()
 		return nil, fmt.Errorf("import %s: %w", name, err)
 	}
@@ -122,40 +138,12 @@ func OpenInputContext(ctx context.Context, name string, stdin io.Reader, format 
 }
 
 // open returns the file positioned at its start, with Size and SHA256 set.
+// A regular file is read once for its checksum and then from its start
+// again; anything else (standard input, a pipe such as <(zcat refs.gz), a
+// FIFO) cannot seek back, and is spooled to a temporary file first.
 func (in *Input) open(stdin io.Reader) (*os.File, error) {
-	h := sha256.New()
 	if in.Name == "-" {
-		tmp, err := os.CreateTemp("", "catalog-stdin-*")
-		if err != nil {
-			return nil, err
-		}
-		os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
-		in.closers = append(in.closers, tmp)
-		// Copy in a goroutine: a read from a pipe that has nothing to give
-		// blocks, and Ctrl-C must not wait for it.
-		type result struct {
-			n   int64
-			err error
-		}
-		done := make(chan result, 1)
-		go func() {
-			n, err := io.Copy(io.MultiWriter(tmp, h), stdin)
-			done <- result{n, err}
-		}()
-		var r result
-		select {
-		case r = <-done:
-		case <-in.ctx.Done():
-			return nil, in.ctx.Err()
-		}
-		n, err := r.n, r.err
-		if err != nil {
-			return nil, fmt.Errorf("read standard input: %w", err)
-		}
-		in.Size = n
-		in.SHA256 = hex.EncodeToString(h.Sum(nil))
-		_, err = tmp.Seek(0, io.SeekStart)
-		return tmp, err
+		return in.spool(stdin, "standard input")
 	}
 	st, err := os.Stat(in.Name)
 	if err != nil {
@@ -164,11 +152,20 @@ func (in *Input) open(stdin io.Reader) (*os.File, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("is a directory")
 	}
+	if !st.Mode().IsRegular() {
+		f, err := openWait(in.ctx, in.Name)
+		if err != nil {
+			return nil, unwrapPathError(err)
+		}
+		in.closers = append(in.closers, f)
+		return in.spool(f, "it")
+	}
 	f, err := os.Open(in.Name)
 	if err != nil {
 		return nil, unwrapPathError(err)
 	}
 	in.closers = append(in.closers, f)
+	h := sha256.New()
 	n, err := io.Copy(h, ctxReader{in.ctx, f})
 	if err != nil {
 		return nil, err
@@ -177,6 +174,89 @@ func (in *Input) open(stdin io.Reader) (*os.File, error) {
 	in.SHA256 = hex.EncodeToString(h.Sum(nil))
 	_, err = f.Seek(0, io.SeekStart)
 	return f, err
+}
+
+// openWait opens name, which may be a FIFO: opening one waits for a
+// writer, for ever if none comes, in a system call that no signal ends.
+// It waits in a goroutine, so that ctx (Ctrl-C) ends the wait; a file the
+// abandoned open gets later is closed.
+func openWait(ctx context.Context, name string) (*os.File, error) {
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(name)
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.f, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-ch; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+// spool copies r, a stream that cannot seek, to an unlinked temporary file
+// in $TMPDIR, checksumming it on the way, sets Size and SHA256 and returns
+// the file at its start. what names r in errors. The copy runs in a
+// goroutine: a read from a pipe that has nothing to give blocks, and
+// Ctrl-C must not wait for it.
+func (in *Input) spool(r io.Reader, what string) (*os.File, error) {
+	tmp, err := os.CreateTemp("", "catalog-spool-*")
+	if err != nil {
+		return nil, fmt.Errorf("read %s: cannot make a temporary file in %s: %w", what, os.TempDir(), unwrapPathError(err))
+	}
+	os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
+	in.closers = append(in.closers, tmp)
+	h := sha256.New()
+	w := &errWriter{w: tmp}
+	type result struct {
+		n   int64
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := io.Copy(io.MultiWriter(w, h), r)
+		done <- result{n, err}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-in.ctx.Done():
+		return nil, in.ctx.Err()
+	}
+	switch {
+	case w.err != nil:
+		return nil, fmt.Errorf("read %s: copy it to %s: %w", what, os.TempDir(), unwrapPathError(w.err))
+	case res.err != nil:
+		return nil, fmt.Errorf("read %s: %w", what, unwrapPathError(res.err))
+	}
+	in.Size = res.n
+	in.SHA256 = hex.EncodeToString(h.Sum(nil))
+	_, err = tmp.Seek(0, io.SeekStart)
+	return tmp, err
+}
+
+// errWriter remembers its writer's error, to tell a full $TMPDIR from a
+// failing input.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // unwrapPathError drops the path from an *os.PathError: callers already
@@ -188,7 +268,18 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-func (in *Input) setup(f *os.File, format string) error {
+// Notes returns what there is to tell about the input's encoding since
+// the last call (see newDecoder): it was not read as UTF-8, and why.
+// Call it from the goroutine that reads the records.
+func (in *Input) Notes() []string {
+	if in.dec == nil {
+		return nil
+	}
+	return in.dec.Notes()
+}
+
+func (in *Input) setup(f *os.File, opt InputOptions) error {
+	format := opt.Format
 	br := bufio.NewReaderSize(countingReader{f, &in.read}, 256<<10)
 	magic, _ := br.Peek(2)
 	base := strings.ToLower(filepath.Base(in.Name))
@@ -201,8 +292,15 @@ func (in *Input) setup(f *os.File, format string) error {
 		br = bufio.NewReaderSize(zr, 256<<10)
 		base = strings.TrimSuffix(base, ".gz")
 	}
+	text, dec, err := newDecoder(br, opt.Encoding)
+	if err != nil {
+		return err
+	}
+	in.dec = dec
+	br = bufio.NewReaderSize(text, 256<<10)
+	head, _ := br.Peek(64 << 10)
+	in.Looks = DetectFormat("", head)
 	if format == "" {
-		head, _ := br.Peek(64 << 10)
 		format = DetectFormat(base, head)
 		if format == "" {
 			return fmt.Errorf("cannot tell the format from the name or the content; use --format (one of %s)", strings.Join(Formats, ", "))
@@ -223,6 +321,9 @@ func (in *Input) setup(f *os.File, format string) error {
 		in.Parser = NewOpenAlexParser(br)
 	default:
 		return fmt.Errorf("unknown format %q", format)
+	}
+	if format != "bibtex" {
+		in.Parser = SniffMarkup(in.Parser)
 	}
 	return nil
 }

@@ -50,22 +50,86 @@ import (
 // CleanText never panics, runs in time linear in len(s) and does not recurse,
 // whatever the nesting. Invalid UTF-8 bytes become U+FFFD.
 func CleanText(s string) string {
-	if latexIsClean(s) {
+	return cleanWith(s, &latexSpecial)
+}
+
+// CleanPlainText cleans text from a format that does not carry LaTeX
+// (CSL-JSON, RIS, OpenAlex, profile lists): NFC, white space collapsed,
+// HTML tags and character references as CleanText treats them, and every
+// other character as it is: "Ann~Marie", "C:\new\table", "--" and "'"
+// stay as written.
+//
+// A value that unambiguously holds LaTeX is cleaned by CleanText instead:
+// exports converted from BibTeX keep its markup (the ML Anthology's
+// CSL-JSON has "B\"{u}nz", "Dynamics \& Control", "$\ell_1$"). See
+// plainHasLaTeX for what counts.
+func CleanPlainText(s string) string {
+	if plainHasLaTeX(s) {
+		return cleanWith(s, &latexSpecial)
+	}
+	return cleanWith(s, &htmlSpecial)
+}
+
+// cleanWith runs the cleaner over s with special as the bytes it must look
+// at: latexSpecial for LaTeX and HTML, htmlSpecial for HTML alone.
+func cleanWith(s string, special *[256]bool) string {
+	if latexIsClean(s, special) {
 		return s
 	}
-	c := latexCleaner{src: s, markGroup: -1}
+	c := latexCleaner{src: s, markGroup: -1, special: special}
 	c.out = make([]byte, 0, len(s))
 	c.run()
-	out := c.out
+	return nfc(c.out)
+}
+
+// nfc returns out as a string in NFC.
+func nfc(out []byte) string {
 	if latexHasNonASCII(out) && norm.NFC.QuickSpan(out) < len(out) {
 		return norm.NFC.String(string(out))
 	}
 	return string(out)
 }
 
+// cleanName cleans one part of a name as m's text, writing words in
+// capitals only of at least minLetters letters in title case (see
+// fixCaps). Words with a letter in a brace group that protects case
+// ("{TUG}", "{Bell, II}") are left as written.
+func cleanName(s string, m Markup, minLetters int) string {
+	special := &latexSpecial
+	if m != MarkupLaTeX && !plainHasLaTeX(s) {
+		special = &htmlSpecial
+	}
+	if latexIsClean(s, special) && !hasUpperRun(s) {
+		return s // no markup, and no word in capitals
+	}
+	c := latexCleaner{src: s, markGroup: -1, special: special, track: true}
+	c.out = make([]byte, 0, len(s))
+	c.run()
+	return nfc(fixCaps(c.out, c.protected, minLetters))
+}
+
+// hasUpperRun reports whether s has two ASCII capitals in a row, or a
+// non-ASCII byte: whether it may hold a word fixCaps rewrites.
+func hasUpperRun(s string) bool {
+	prev := false
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b >= utf8.RuneSelf {
+			return true
+		}
+		up := b >= 'A' && b <= 'Z'
+		if up && prev {
+			return true
+		}
+		prev = up
+	}
+	return false
+}
+
 // latexIsClean reports whether s is already clean: printable ASCII with no
-// markup character, single spaces, no leading or trailing space.
-func latexIsClean(s string) bool {
+// markup character (of special), single spaces, no leading or trailing
+// space.
+func latexIsClean(s string, special *[256]bool) bool {
 	if s == "" {
 		return true
 	}
@@ -75,7 +139,7 @@ func latexIsClean(s string) bool {
 	prevSpace := false
 	for i := 0; i < len(s); i++ {
 		b := s[i]
-		if b < 0x20 || b >= 0x7f || latexSpecial[b] {
+		if b < 0x20 || b >= 0x7f || special[b] {
 			return false
 		}
 		if b == ' ' {
@@ -105,10 +169,16 @@ var latexSpecial = [256]bool{
 	'`': true, '\'': true, '<': true, '&': true,
 }
 
+// htmlSpecial marks the ASCII bytes CleanPlainText must look at: HTML's.
+var htmlSpecial = [256]bool{'<': true, '&': true}
+
 type latexCleaner struct {
 	src string
 	i   int
 	out []byte
+	// special marks the bytes run must interpret (latexSpecial or
+	// htmlSpecial); the others are text.
+	special *[256]bool
 
 	pendingSpace bool
 	// marks are combining accents waiting for their base letter.
@@ -128,6 +198,25 @@ type latexCleaner struct {
 	// opens and closes hold the positions of matching braces, computed on
 	// first use by matchBraces; closes[k] is -1 when opens[k] is unclosed.
 	opens, closes []int
+
+	// With track set, protected[k] tells whether out[k] was written inside
+	// a brace group that protects case in BibTeX: one opened at depth 0
+	// that is not a special character ("{\"U}"), and everything inside it.
+	track     bool
+	protected []bool
+	// specialGroup: the depth-1 group is a special character.
+	specialGroup bool
+}
+
+// noteOut brings protected in step with out after a write.
+func (c *latexCleaner) noteOut() {
+	if len(c.protected) > len(c.out) {
+		c.protected = c.protected[:len(c.out)]
+	}
+	p := c.depth > 0 && !c.specialGroup
+	for len(c.protected) < len(c.out) {
+		c.protected = append(c.protected, p)
+	}
 }
 
 func (c *latexCleaner) space() { c.pendingSpace = true }
@@ -136,6 +225,9 @@ func (c *latexCleaner) flushSpace() {
 	if c.pendingSpace {
 		if len(c.out) > 0 {
 			c.out = append(c.out, ' ')
+			if c.track {
+				c.noteOut()
+			}
 		}
 		c.pendingSpace = false
 	}
@@ -148,6 +240,9 @@ func (c *latexCleaner) writeByte(b byte) {
 	}
 	c.flushSpace()
 	c.out = append(c.out, b)
+	if c.track {
+		c.noteOut()
+	}
 	if c.nmarks > 0 {
 		c.applyMarks()
 	}
@@ -168,6 +263,9 @@ func (c *latexCleaner) writeRune(r rune) {
 	}
 	c.flushSpace()
 	c.out = utf8.AppendRune(c.out, r)
+	if c.track {
+		c.noteOut()
+	}
 	if c.nmarks > 0 {
 		c.applyMarks()
 	}
@@ -191,6 +289,9 @@ func (c *latexCleaner) applyMarks() {
 	}
 	for ; k < c.nmarks; k++ {
 		c.out = utf8.AppendRune(c.out, c.marks[k])
+	}
+	if c.track {
+		c.noteOut()
 	}
 	c.nmarks = 0
 	c.markGroup = -1
@@ -254,7 +355,7 @@ func (c *latexCleaner) run() {
 	s := c.src
 	for c.i < len(s) {
 		b := s[c.i]
-		if b < utf8.RuneSelf && !latexSpecial[b] {
+		if b < utf8.RuneSelf && !c.special[b] {
 			c.i++
 			switch {
 			case b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v':
@@ -273,6 +374,9 @@ func (c *latexCleaner) run() {
 			c.command()
 		case '{':
 			c.i++
+			if c.depth == 0 {
+				c.specialGroup = c.i < len(s) && s[c.i] == '\\'
+			}
 			c.depth++
 			if c.nmarks > 0 && c.markGroup < 0 {
 				c.markGroup = c.depth
@@ -452,6 +556,16 @@ var latexSymbolWords = map[string]string{
 	"textordmasculine": "º", "textasteriskcentered": "*",
 	"LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "LaTeXe": "LaTeX2e",
 	"XeTeX": "XeTeX", "LuaTeX": "LuaTeX", "BibLaTeX": "BibLaTeX",
+	// logos and abbreviations files define for themselves (TUGboat's,
+	// papers' \ie): an unknown command would be dropped with its word
+	"XeLaTeX": "XeLaTeX", "LuaLaTeX": "LuaLaTeX", "pdfTeX": "pdfTeX",
+	"pdfLaTeX": "pdfLaTeX", "eTeX": "e-TeX", "ConTeXt": "ConTeXt",
+	"AMS": "AMS", "AmS": "AMS", "AmSTeX": "AMS-TeX", "AMSTeX": "AMS-TeX",
+	"AmSLaTeX": "AMS-LaTeX", "MF": "Metafont", "MP": "MetaPost",
+	"METAFONT": "METAFONT", "METAPOST": "METAPOST", "MetaPost": "MetaPost",
+	"SliTeX": "SliTeX", "LyX": "LyX", "TUB": "TUGboat", "TUG": "TUG",
+	"CTAN": "CTAN", "ie": "i.e.", "eg": "e.g.", "etal": "et al.",
+	"wrt": "w.r.t.", "cf": "cf.", "vs": "vs.", "etc": "etc.",
 	"quad": " ", "qquad": " ", "space": " ", "enspace": " ", "thinspace": " ",
 	"newline": " ", "linebreak": " ", "par": " ", "newblock": " ",
 	"break": " ", "hfill": " ", "hfil": " ",
@@ -517,9 +631,19 @@ var latexSecondArgWords = map[string]bool{
 	"hyperlink": true, "hypertarget": true,
 }
 
+// latexDimenWords take a dimension (\raise 0.5ex, \kern-1pt), dropped with
+// them.
+var latexDimenWords = map[string]bool{
+	"raise": true, "lower": true, "kern": true, "mkern": true, "hskip": true,
+	"vskip": true, "mskip": true, "moveleft": true, "moveright": true,
+}
+
 // latexCommands merges the tables above into one lookup.
 var latexCommands = func() map[string]latexCommand {
 	m := map[string]latexCommand{}
+	for k := range latexDimenWords {
+		m[k] = latexCommand{kind: cmdDimen}
+	}
 	for k, v := range latexSecondArgWords {
 		if v {
 			m[k] = latexCommand{kind: cmdSecondArg}
@@ -568,6 +692,7 @@ const (
 	cmdVerbatim
 	cmdDropArg
 	cmdSecondArg
+	cmdDimen
 )
 
 func (c *latexCleaner) command() {
@@ -662,17 +787,85 @@ func (c *latexCleaner) command() {
 			}
 		}
 		return
+	case cmdDimen:
+		c.skipDimen()
+		return
 	}
-	// Unknown command: with an argument it is dropped and the argument
-	// kept; alone (or followed by {}) it loses only its backslash.
-	if j, ok := c.peekBrace(); ok && !strings.HasPrefix(s[j:], "{}") {
+	// Unknown command: a macro of the source's own ("\ssf", "\llap",
+	// "\TUB"), whose meaning is unknown. It is dropped, and so are the
+	// spaces after it, as TeX skips them; an argument in braces is kept as
+	// text ("\llap{x}" -> "x").
+	if strings.HasPrefix(s[c.i:], "{}") {
+		c.i += 2
+		return
+	}
+	if j, ok := c.peekBrace(); ok {
 		c.i = j
 		return
 	}
-	c.writeString(name)
-	if strings.HasPrefix(s[c.i:], "{}") {
-		c.i += 2
+	c.skipSpaces()
+}
+
+// skipDimen skips the dimension a command such as \raise or \hskip takes
+// ("0.5ex", "-3pt", "2em plus 1fil minus 1pt"), so that it does not become
+// text; anything else is left to be read.
+func (c *latexCleaner) skipDimen() {
+	for part := 0; ; part++ {
+		if part > 0 {
+			// glue: "plus" or "minus" and another dimension
+			save := c.i
+			c.skipSpaces()
+			if !strings.HasPrefix(c.src[c.i:], "plus") && !strings.HasPrefix(c.src[c.i:], "minus") {
+				// TeX takes one optional space after a unit.
+				c.i = save
+				if c.i < len(c.src) && c.src[c.i] == ' ' {
+					c.i++
+				}
+				return
+			}
+			if c.src[c.i] == 'p' {
+				c.i += len("plus")
+			} else {
+				c.i += len("minus")
+			}
+		}
+		c.skipSpaces()
+		s := c.src
+		j := c.i
+		for j < len(s) && (s[j] == '-' || s[j] == '+') {
+			j++
+		}
+		digits := j
+		for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.' || s[j] == ',') {
+			j++
+		}
+		if j == digits {
+			return // no number: a register or a box follows, read as usual
+		}
+		k := j
+		for k < len(s) && s[k] == ' ' {
+			k++
+		}
+		if strings.HasPrefix(s[k:], "true") {
+			k += len("true")
+		}
+		unit := k
+		for k < len(s) && latexIsLetter(s[k]) {
+			k++
+		}
+		if !latexDimenUnits[s[unit:k]] {
+			c.i = j // a bare number: drop it all the same
+			return
+		}
+		c.i = k
 	}
+}
+
+// latexDimenUnits are TeX's units of length, and glue's infinite ones.
+var latexDimenUnits = map[string]bool{
+	"pt": true, "pc": true, "in": true, "bp": true, "cm": true, "mm": true,
+	"dd": true, "cc": true, "sp": true, "em": true, "ex": true, "mu": true,
+	"px": true, "fil": true, "fill": true, "filll": true,
 }
 
 // verbatim writes v as it stands, only collapsing white space.

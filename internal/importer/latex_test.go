@@ -162,10 +162,24 @@ func TestCleanText(t *testing.T) {
 		{`{}`, ""},
 		{`}}a{{`, "a"},
 
-		// unknown commands
-		{`\framework`, "framework"},
-		{`the \framework is`, "the framework is"},
-		{`\framework{} is`, "framework is"},
+		// unknown commands are dropped with the spaces after them; an
+		// argument in braces stays
+		{`\framework`, ""},
+		{`the \framework is`, "the is"},
+		{`\framework{} is`, "is"},
+		{`{\ssf BM2FONT}: a conversion program`, "BM2FONT: a conversion program"},
+		{`\llap{x}y`, "xy"},
+		{`\llap {x}y`, "xy"},
+		// commands that take a dimension lose it too
+		{`Th\^e\llap{\raise 0.5ex\hbox{\'{}}} Th\` + "`" + `anh`, "Thê Thành"},
+		{`a\kern-1pt b`, "ab"},
+		{`a\hskip 2em plus 1fil minus 1pt b`, "ab"},
+		{`a\kern.5em{}b`, "ab"},
+		{`\raise\hbox{x}`, "x"},
+		// logos and abbreviations that files define for themselves
+		{`The \TUB{} index`, "The TUGboat index"},
+		{`\MF\ and \MP`, "Metafont and MetaPost"},
+		{`as shown \eg{} here`, "as shown e.g. here"},
 		{`\foo{bar}`, "bar"},
 		{`\foo {bar} baz`, "bar baz"},
 		{`\`, ""},
@@ -236,7 +250,7 @@ func TestCleanText(t *testing.T) {
 		{`{\'E}mile Zola`, "Émile Zola"},
 		{`Charles Louis Xavier Joseph de la Vall{\'e}e Poussin`, "Charles Louis Xavier Joseph de la Vallée Poussin"},
 		{`{\textquotedblleft}a{\textquotedblright}`, "“a”"},
-		{`Bulgarian {\cyr X}`, "Bulgarian cyr X"},
+		{`Bulgarian {\cyr X}`, "Bulgarian X"},
 	}
 	for _, tt := range tests {
 		if got := CleanText(tt.in); got != tt.want {
@@ -265,13 +279,15 @@ func TestCleanTextDeepNesting(t *testing.T) {
 		strings.Repeat("-", n),
 	}
 	for _, in := range inputs {
-		start := time.Now()
-		out := CleanText(in)
-		if !utf8.ValidString(out) {
-			t.Errorf("invalid UTF-8 output for %.20q...", in)
-		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("CleanText(%.20q...) took %v", in, d)
+		for _, clean := range []func(string) string{CleanText, CleanPlainText} {
+			start := time.Now()
+			out := clean(in)
+			if !utf8.ValidString(out) {
+				t.Errorf("invalid UTF-8 output for %.20q...", in)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("cleaning %.20q... took %v", in, d)
+			}
 		}
 	}
 }

@@ -32,7 +32,8 @@ const (
 //     pages veto, as in Zotero), and the author lists share at least one
 //     family name. Generic titles ("Introduction", a column that runs in every
 //     issue) thus stay apart unless the same people wrote them in the same
-//     year and place.
+//     year and place. An untitled paper (title key "") is never the same
+//     work by title; by DOI, only as another untitled one (rule 1).
 func SameWork(p *Paper, c *Candidate) (reason string, ok bool) {
 	if p.DOI != "" && p.DOI == c.DOI {
 		if p.TitleKey == c.TitleKey || titleOverlap(p.TitleKey, c.TitleKey) >= 0.5 {

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode"
@@ -30,6 +31,10 @@ type Paper struct {
 	EntryType      string
 	CitationKey    string
 	Authors        []Author
+	// Warnings are what the importer should tell about the record (the
+	// caller adds its file and line): the record was imported, but not as
+	// the source meant it ("record has no title").
+	Warnings []string `json:",omitempty"`
 }
 
 // Author is one person (or corporate name) in clean form.
@@ -41,26 +46,27 @@ type Author struct {
 	FamilyKey string // folded family name
 }
 
-// Normalize cleans a Record into a Paper. It fails when the record has no
-// usable title or too many authors; the caller reports that with the
-// record's file and line.
+// Normalize cleans a Record into a Paper. A record without a title is a
+// paper all the same, as BibTeX only warns about it: its Title and
+// TitleKey are "" and a warning says so (such a paper is never matched by
+// title, see SameWork). Normalize fails when the record has nothing that
+// tells the work (no title, no authors, no DOI, no URL) or too many
+// authors; the caller reports that with the record's file and line.
 func Normalize(rec *Record) (*Paper, error) {
+	m := rec.Markup
 	p := &Paper{
-		Title:       CleanText(rec.Title),
+		Title:       m.clean(rec.Title),
 		Year:        rec.Year,
 		Month:       rec.Month,
-		Venue:       CleanText(rec.Venue),
+		Venue:       m.clean(rec.Venue),
 		Volume:      collapse(rec.Volume),
 		Issue:       collapse(rec.Issue),
-		Pages:       strings.ReplaceAll(CleanText(rec.Pages), "–", "-"),
+		Pages:       cleanPages(m.clean(rec.Pages)),
 		DOI:         NormalizeDOI(rec.DOI),
 		URL:         strings.TrimSpace(rec.URL),
-		Abstract:    CleanText(rec.Abstract),
+		Abstract:    m.clean(rec.Abstract),
 		EntryType:   strings.ToLower(strings.TrimSpace(rec.Type)),
 		CitationKey: strings.TrimSpace(rec.Key),
-	}
-	if p.Title == "" {
-		return nil, fmt.Errorf("record has no title")
 	}
 	p.TitleKey = Fold(p.Title)
 	if src := collapse(rec.Title); src != p.Title {
@@ -80,9 +86,15 @@ func Normalize(rec *Record) (*Paper, error) {
 	}
 	p.Authors = make([]Author, 0, len(rec.Authors))
 	for _, person := range rec.Authors {
-		if a, ok := NormalizePerson(person); ok {
+		if a, ok := normalizePerson(person, m); ok {
 			p.Authors = append(p.Authors, a)
 		}
+	}
+	if p.Title == "" {
+		if len(p.Authors) == 0 && p.DOI == "" && p.URL == "" {
+			return nil, fmt.Errorf("record has no title, no authors and no DOI or URL: nothing to tell the work by")
+		}
+		p.Warnings = append(p.Warnings, "record has no title; imported untitled")
 	}
 	return p, nil
 }
@@ -95,13 +107,18 @@ func Normalize(rec *Record) (*Paper, error) {
 // letter of the given names: "Wu, Y." and "Wu, Yonghui" get different keys,
 // because initials are not proof of identity.
 func NormalizePerson(person Person) (Author, bool) {
-	family := CleanText(person.Family)
-	given := CleanText(person.Given)
-	suffix := CleanText(person.Suffix)
-	if !person.Literal {
-		family = fixCaps(family, 2)
-		given = fixCaps(given, 3)
+	return normalizePerson(person, MarkupLaTeX)
+}
+
+// normalizePerson is NormalizePerson for a name from a format with markup m.
+func normalizePerson(person Person, m Markup) (Author, bool) {
+	var family, given string
+	if person.Literal {
+		family, given = m.clean(person.Family), m.clean(person.Given)
+	} else {
+		family, given = cleanName(person.Family, m, 2), cleanName(person.Given, m, 3)
 	}
+	suffix := m.clean(person.Suffix)
 	if family == "" {
 		// A single name ("Plato") or a given name only: it is the family.
 		family, given = given, ""
@@ -126,47 +143,102 @@ func NormalizePerson(person Person) (Author, bool) {
 	return a, true
 }
 
-// fixCaps rewrites words written in capitals only, of at least minLetters
-// letters, in title case: "DAI" -> "Dai", "O'BRIEN-SMITH" -> "O'Brien-Smith".
-// Mixed-case words ("McDonald", "van") and short ones ("JR", initials) stay.
-func fixCaps(s string, minLetters int) string {
-	words := strings.Fields(s)
-	changed := false
-	for i, w := range words {
-		letters, upper := 0, 0
-		for _, r := range w {
-			if unicode.IsLetter(r) {
-				letters++
-				if unicode.IsUpper(r) {
-					upper++
-				}
-			}
-		}
-		if letters < minLetters || upper != letters {
-			continue
-		}
-		var b strings.Builder
-		start := true
-		for _, r := range w {
-			if unicode.IsLetter(r) {
-				if start {
-					b.WriteRune(unicode.ToTitle(r))
-				} else {
-					b.WriteRune(unicode.ToLower(r))
-				}
-				start = false
-			} else {
-				b.WriteRune(r)
-				start = r == '-' || r == '\'' || r == '’'
-			}
-		}
-		words[i] = b.String()
-		changed = true
-	}
-	if !changed {
+// cleanPages writes page ranges with a hyphen, whatever dash the source
+// used ("12--15" in plain text, "12–15" from LaTeX's "--").
+func cleanPages(s string) string {
+	if !strings.ContainsAny(s, "–—-") {
 		return s
 	}
-	return strings.Join(words, " ")
+	s = strings.NewReplacer("–", "-", "—", "-").Replace(s)
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "-")
+	}
+	return s
+}
+
+// fixCaps rewrites words written in capitals only, of at least minLetters
+// letters, in title case: "DAI" -> "Dai", "O'BRIEN-SMITH" -> "O'Brien-Smith".
+// Mixed-case words ("McDonald", "van") and short ones (initials) stay, and
+// so do generational numerals (II, III, IV) and words with a letter whose
+// case the source protected (protected[k] for out[k], as cleanName tracks
+// them; nil protects nothing). out's words are separated by single spaces.
+func fixCaps(out []byte, protected []bool, minLetters int) []byte {
+	var res []byte // nil until a word changes
+	for start := 0; start < len(out); {
+		end := bytes.IndexByte(out[start:], ' ')
+		if end < 0 {
+			end = len(out)
+		} else {
+			end += start
+		}
+		word := out[start:end]
+		if capsWord(word, protected, start, minLetters) {
+			if res == nil {
+				res = append(make([]byte, 0, len(out)), out[:start]...)
+			}
+			res = titleCase(res, word)
+		} else if res != nil {
+			res = append(res, word...)
+		}
+		if end < len(out) && res != nil {
+			res = append(res, ' ')
+		}
+		start = end + 1
+	}
+	if res == nil {
+		return out
+	}
+	return res
+}
+
+// capsWord reports whether word, at out[at:], is one fixCaps rewrites.
+func capsWord(word []byte, protected []bool, at, minLetters int) bool {
+	letters, upper := 0, 0
+	for k := 0; k < len(word); {
+		r, size := utf8.DecodeRune(word[k:])
+		if unicode.IsLetter(r) {
+			if protected != nil && protected[at+k] {
+				return false
+			}
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+		k += size
+	}
+	if letters < minLetters || upper != letters {
+		return false
+	}
+	switch string(bytes.Trim(word, ".,;:()")) {
+	case "II", "III", "IV":
+		return false
+	}
+	return true
+}
+
+// titleCase appends word to dst with its first letter, and each letter
+// after a hyphen or an apostrophe, in title case and the others in lower
+// case.
+func titleCase(dst, word []byte) []byte {
+	start := true
+	for k := 0; k < len(word); {
+		r, size := utf8.DecodeRune(word[k:])
+		k += size
+		if unicode.IsLetter(r) {
+			if start {
+				r = unicode.ToTitle(r)
+			} else {
+				r = unicode.ToLower(r)
+			}
+			dst = utf8.AppendRune(dst, r)
+			start = false
+			continue
+		}
+		dst = utf8.AppendRune(dst, r)
+		start = r == '-' || r == '\'' || r == '’'
+	}
+	return dst
 }
 
 // foldSpecial maps letters that Unicode does not decompose into a base

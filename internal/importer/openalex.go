@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -42,11 +43,12 @@ type OpenAlexParser struct {
 	err     error // sticky: io.EOF or fatal
 	results []json.RawMessage
 	resLine int
+	works   bool // a work has been read (see shape)
 }
 
 // NewOpenAlexParser returns a parser reading OpenAlex works from r.
 func NewOpenAlexParser(r io.Reader) *OpenAlexParser {
-	return &OpenAlexParser{items: newJSONItemStream(r)}
+	return &OpenAlexParser{items: newJSONItemStream(r, notOpenAlex)}
 }
 
 type oaWork struct {
@@ -81,6 +83,10 @@ type oaWork struct {
 	AbstractInvertedIndex map[string][]int `json:"abstract_inverted_index"`
 	Abstract              flexString       `json:"abstract"`
 
+	// CSL-JSON's names and date, which tell its items from works.
+	CSLAuthor json.RawMessage `json:"author"`
+	CSLIssued json.RawMessage `json:"issued"`
+
 	// An API response: {"meta": {...}, "results": [work, ...]}.
 	Results []json.RawMessage `json:"results"`
 }
@@ -95,7 +101,7 @@ func (p *OpenAlexParser) Next() (*Record, error) {
 			b := p.results[0]
 			p.results[0] = nil
 			p.results = p.results[1:]
-			return decodeOpenAlexWork(b, p.resLine)
+			return p.work(decodeOpenAlexWork(b, p.resLine))
 		}
 		b, line, err := p.items.next()
 		if err != nil {
@@ -109,8 +115,63 @@ func (p *OpenAlexParser) Next() (*Record, error) {
 			p.results, p.resLine = results, line
 			continue
 		}
-		return rec, err
+		return p.work(rec, err)
 	}
+}
+
+// work passes on a work's record or error. An item with no OpenAlex shape
+// is a record error, and a *FormatError when it is the first object read:
+// the file is another format's, CSL-JSON most likely, whose papers
+// would come without authors.
+func (p *OpenAlexParser) work(rec *Record, err error) (*Record, error) {
+	first := !p.works
+	var shape *notOpenAlexError
+	if err == nil || errors.As(err, &shape) {
+		p.works = true
+	}
+	if shape != nil {
+		msg := "the item has none of OpenAlex's fields (\"authorships\", \"publication_year\", an openalex.org id ...)"
+		if shape.csl {
+			msg += `: it is a CSL-JSON item ("author", "issued")`
+		}
+		if first {
+			p.err = &FormatError{What: notOpenAlex, Line: shape.line, Msg: msg}
+			return nil, p.err
+		}
+		return nil, &ParseError{Line: shape.line, Msg: msg}
+	}
+	return rec, err
+}
+
+// notOpenAlexError is a JSON object that is not an OpenAlex work.
+type notOpenAlexError struct {
+	line int
+	csl  bool // it has CSL-JSON's names or date
+}
+
+func (e *notOpenAlexError) Error() string { return "not an OpenAlex work" }
+
+// shaped reports whether w has one of the fields only OpenAlex works have,
+// or an OpenAlex id.
+func (w *oaWork) shaped() bool {
+	id := w.ID.trim()
+	return w.Authorships != nil || w.PublicationYear != "" || w.PublicationDate != "" ||
+		w.PrimaryLocation != nil || w.HostVenue != nil || w.Biblio != nil ||
+		w.AbstractInvertedIndex != nil || w.DisplayName != "" ||
+		strings.HasPrefix(id, "https://openalex.org/") || oaShortID(id)
+}
+
+// oaShortID reports whether id is a bare OpenAlex work id ("W2741809807").
+func oaShortID(id string) bool {
+	if len(id) < 2 || id[0] != 'W' {
+		return false
+	}
+	for i := 1; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeOpenAlexItem decodes a work, or returns the results of an API
@@ -136,6 +197,9 @@ func decodeOpenAlexWork(b []byte, line int) (*Record, error) {
 }
 
 func (w *oaWork) record(line int) (*Record, error) {
+	if !w.shaped() {
+		return nil, &notOpenAlexError{line: line, csl: w.CSLAuthor != nil || w.CSLIssued != nil}
+	}
 	rec := &Record{
 		Line:  line,
 		Key:   w.ID.trim(),

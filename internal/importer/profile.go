@@ -48,12 +48,28 @@ func (p *ProfileParser) Next() (*Record, error) {
 				p.err = io.EOF // reported once, then the stream ends
 				return nil, &ParseError{Line: 1, Msg: "empty file: expected the profile owner on line 1"}
 			}
+			var pe *ParseError
+			if errors.As(err, &pe) {
+				// A NUL byte, invalid UTF-8 or a huge line before any
+				// record: no profile list.
+				msg := pe.Msg
+				if strings.HasPrefix(msg, "NUL byte") {
+					msg = nulMsg
+				}
+				p.err = &FormatError{What: notProfile, Line: pe.Line, Msg: msg}
+				return nil, p.err
+			}
 			return nil, p.fail(err)
 		}
 		owner = strings.TrimPrefix(owner, "\uFEFF")
 		if strings.TrimSpace(owner) == "" {
 			p.err = io.EOF // without an owner line this is no profile list
 			return nil, &ParseError{Line: 1, Msg: `line 1 is empty: expected the profile owner as "Family, Given"`}
+		}
+		if !profileOwner(owner) {
+			p.err = &FormatError{What: notProfile, Line: 1,
+				Msg: fmt.Sprintf(`expected the profile owner as "Family, Given", found %s`, excerpt([]byte(owner)))}
+			return nil, p.err
 		}
 		p.owner = collapse(owner)
 	}
@@ -111,6 +127,16 @@ func (p *ProfileParser) Next() (*Record, error) {
 	rec.Authors = people
 	rec.Abstract = lines[1]
 	return rec, nil
+}
+
+// profileOwner reports whether line can be an owner line: "Family, Given",
+// one comma with a name on each side. The first line of a BibTeX entry
+// ("@article{key,"), of a JSON file or of RIS ("TY  - JOUR") is not.
+func profileOwner(line string) bool {
+	family, given, ok := strings.Cut(strings.TrimSpace(line), ",")
+	family, given = strings.TrimSpace(family), strings.TrimSpace(given)
+	return ok && family != "" && given != "" && !strings.Contains(given, ",") &&
+		!strings.ContainsAny(family[:1], "@{[<\"") && len(line) <= 200
 }
 
 // fail makes a line-level problem a record error (the parser can go on at

@@ -177,6 +177,14 @@ func FuzzProfile(f *testing.F) {
 				return
 			}
 			if err != nil {
+				var fe *FormatError
+				if errors.As(err, &fe) {
+					// Not a profile list: the parser stops there.
+					if _, err2 := p.Next(); err2 != err {
+						t.Fatalf("Next after %v returned %v", err, err2)
+					}
+					return
+				}
 				if !IsRecordError(err) {
 					t.Fatalf("fatal error on in-memory input: %v", err)
 				}

@@ -6,8 +6,10 @@
 package importer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Limits that keep memory bounded whatever the input. A record or value past
@@ -46,6 +48,9 @@ type Record struct {
 	// Type is the entry type as the source names it ("inproceedings",
 	// "paper-conference", "JOUR"); empty when the format has none.
 	Type string
+	// Markup says what markup the text fields may hold, and so how
+	// Normalize cleans them. It is the format's, not the record's.
+	Markup Markup `json:"-"`
 
 	Title    string
 	Authors  []Person
@@ -80,6 +85,49 @@ type ParseError struct {
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
 }
+
+// FormatError reports input that is not the format it is read as (a
+// binary file, another format, UTF-16 without a byte order mark): no
+// record of it can be read, so it is no record error and --skip-invalid
+// does not skip it. The parser stops there.
+type FormatError struct {
+	What string // the format with its article: "a RIS file", "an OpenAlex file"
+	Line int    // 1-based line that shows it
+	Msg  string // what is there instead, lowercase, no trailing period
+}
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("not %s: line %d: %s", e.What, e.Line, e.Msg)
+}
+
+// Formats' names in FormatError.
+const (
+	notBibTeX   = "a BibTeX file"
+	notRIS      = "a RIS file"
+	notCSLJSON  = "a CSL-JSON file"
+	notOpenAlex = "an OpenAlex file"
+	notProfile  = "an author-profile list"
+)
+
+// excerpt quotes the start of a line for a message: at most 40 characters,
+// invalid UTF-8 and control characters escaped by %q.
+func excerpt(line []byte) string {
+	line = bytes.TrimSpace(line)
+	const max = 40
+	if utf8.RuneCount(line) > max {
+		n := 0
+		for i := range string(line) {
+			if n == max {
+				return fmt.Sprintf("%q...", line[:i])
+			}
+			n++
+		}
+	}
+	return fmt.Sprintf("%q", line)
+}
+
+// nulMsg is FormatError's Msg for a NUL byte, which no text format has.
+const nulMsg = "a NUL byte: a binary file, or UTF-16 without a byte order mark (try --encoding utf-16le)"
 
 // IsRecordError reports whether err is a problem with one record that the
 // caller may skip.

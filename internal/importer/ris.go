@@ -92,12 +92,17 @@ import (
 // decoded as Windows-1252, the usual encoding of legacy RIS exports. Lines
 // ending in a lone CR (classic Mac OS) are not supported.
 type RISParser struct {
-	lr       *boundedLineReader
-	dialect  risDialect
-	err      error // sticky: io.EOF or a fatal read error
-	open     bool  // a record is open in cur
-	skipping bool  // discarding lines up to the next ER or record start
-	cur      risRecord
+	lr      *boundedLineReader
+	dialect risDialect
+	// Before the first tag line: the first line with text, and how many
+	// have text (see risMaxPreamble).
+	firstLine int
+	firstText string
+	textLines int
+	err       error // sticky: io.EOF or a fatal read error
+	open      bool  // a record is open in cur
+	skipping  bool  // discarding lines up to the next ER or record start
+	cur       risRecord
 }
 
 type risDialect uint8
@@ -128,7 +133,22 @@ func NewRISParser(r io.Reader) *RISParser {
 	return &RISParser{lr: newBoundedLineReader(r)}
 }
 
+// risMaxPreamble is how many lines with text may come before the first tag
+// line (export headers, numbering) before the file is taken for another
+// format.
+const risMaxPreamble = 100
+
+// notRISError is the FormatError of a file with no tag line where one
+// should be.
+func (p *RISParser) notRISError(why string) error {
+	p.err = &FormatError{What: notRIS, Line: p.firstLine,
+		Msg: fmt.Sprintf(`expected a tag line such as "TY  - JOUR", found %s%s`, p.firstText, why)}
+	return p.err
+}
+
 // Next returns the next record, a *ParseError for an invalid one, or io.EOF.
+// A file whose text has no tag line (within its first 100 lines with text),
+// or has a NUL byte before one, is not RIS: a *FormatError, fatal.
 func (p *RISParser) Next() (*Record, error) {
 	if p.err != nil {
 		return nil, p.err
@@ -137,6 +157,9 @@ func (p *RISParser) Next() (*Record, error) {
 		line, tooLong, err := p.lr.next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
+				if p.dialect == risUnknown && p.firstLine > 0 {
+					return nil, p.notRISError("")
+				}
 				p.err = io.EOF
 				if p.open {
 					p.open = false
@@ -148,6 +171,12 @@ func (p *RISParser) Next() (*Record, error) {
 			return nil, err
 		}
 		n := p.lr.line
+		if tooLong && p.dialect == risUnknown {
+			if p.firstLine == 0 {
+				p.firstLine, p.firstText = n, fmt.Sprintf("a line longer than %d bytes", MaxRecordBytes)
+			}
+			return nil, p.notRISError("")
+		}
 		if tooLong {
 			if p.skipping {
 				continue
@@ -166,7 +195,21 @@ func (p *RISParser) Next() (*Record, error) {
 		if p.dialect == risUnknown {
 			p.dialect = detectRISDialect(line)
 			if p.dialect == risUnknown {
-				continue // text before the first record
+				// text before the first record
+				if bytes.IndexByte(line, 0) >= 0 {
+					p.err = &FormatError{What: notRIS, Line: n, Msg: nulMsg}
+					return nil, p.err
+				}
+				if len(bytes.TrimSpace(line)) == 0 {
+					continue
+				}
+				if p.firstLine == 0 {
+					p.firstLine, p.firstText = n, excerpt(line)
+				}
+				if p.textLines++; p.textLines > risMaxPreamble {
+					return nil, p.notRISError(fmt.Sprintf(", and no tag line in the %d lines with text after it", risMaxPreamble))
+				}
+				continue
 			}
 		}
 		var rec *Record

@@ -62,7 +62,6 @@ func TestRISRecordsAndErrors(t *testing.T) {
 		want     []string
 	}{
 		{"empty", "", nil},
-		{"junk only", "hello\n1.\n\n", nil},
 		{"one record", "TY  - JOUR\nTI  - A\nER  - \n", []string{"1:A"}},
 		{"no final newline", "TY  - JOUR\nTI  - A\nER  -", []string{"1:A"}},
 		{"bare ER", "TY  - JOUR\nTI  - A\nER\n", []string{"1:A"}},

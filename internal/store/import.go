@@ -57,6 +57,8 @@ type Import struct {
 	// indexes, which are built at Commit.
 	seen map[uint64]int64
 	more map[uint64][]int64
+	// candidates counts the stored papers findDuplicate has weighed.
+	candidates int
 
 	// Bulk indexing: papers with ids above maxID are new and are indexed in
 	// one statement at Commit; existing papers whose indexed text a merge
@@ -672,6 +674,14 @@ type candidate = dbgen.FindPapersByTitleKeyRow
 
 // findDuplicate looks for the paper p duplicates: by DOI first, then by
 // title key, and lets importer.SameWork decide.
+//
+// An untitled paper (or one whose title has no letter or digit, "???")
+// has the title key "" and is never looked up by title: every untitled
+// paper would be a candidate of every other, each one's authors read for
+// SameWork to refuse the match. It may match by DOI, which SameWork takes
+// only from another paper whose title key is "" too: an untitled record
+// with a titled paper's DOI stays apart, as there is no title to tell a
+// paper's DOI from its volume's.
 func (im *Import) findDuplicate(ctx context.Context, p *importer.Paper) (*candidate, string, error) {
 	var rows []candidate
 	var err error
@@ -683,6 +693,7 @@ func (im *Import) findDuplicate(ctx context.Context, p *importer.Paper) (*candid
 	if err != nil {
 		return nil, "", explain(err)
 	}
+	im.candidates += len(rows)
 	for i := range rows {
 		r := &rows[i]
 		c := importer.Candidate{
@@ -719,6 +730,9 @@ func (im *Import) indexedCandidates(ctx context.Context, p *importer.Paper) ([]c
 			rows = append(rows, candidate(r))
 		}
 	}
+	if p.TitleKey == "" {
+		return rows, nil // never by title (see findDuplicate)
+	}
 	byTitle, err := im.q.FindPapersByTitleKey(ctx, p.TitleKey)
 	return append(rows, byTitle...), err
 }
@@ -749,6 +763,9 @@ func (im *Import) seenCandidates(ctx context.Context, p *importer.Paper) ([]cand
 		if err := add(keyHash('d', p.DOI), func(c *candidate) bool { return c.Doi.String == p.DOI }); err != nil {
 			return nil, err
 		}
+	}
+	if p.TitleKey == "" {
+		return rows, nil // never by title (see findDuplicate)
 	}
 	err := add(keyHash('t', p.TitleKey), func(c *candidate) bool { return c.TitleKey == p.TitleKey })
 	return rows, err
@@ -925,7 +942,9 @@ func (im *Import) markSeen(p *importer.Paper, id int64) {
 	if im.seen == nil {
 		return
 	}
-	im.see(keyHash('t', p.TitleKey), id)
+	if p.TitleKey != "" {
+		im.see(keyHash('t', p.TitleKey), id)
+	}
 	if p.DOI != "" {
 		im.see(keyHash('d', p.DOI), id)
 	}

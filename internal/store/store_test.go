@@ -98,7 +98,7 @@ func checkIntegrity(t *testing.T, db *sql.DB) {
 var (
 	attention = importer.Record{Title: "Attention Is All You Need", Year: 2017,
 		Authors: people("Vaswani, Ashish", "Shazeer, Noam", "Parmar, Niki")}
-	bert = importer.Record{Title: "{BERT}: Pre-training of Deep Bidirectional Transformers", Year: 2019,
+	bert = importer.Record{Markup: importer.MarkupLaTeX, Title: "{BERT}: Pre-training of Deep Bidirectional Transformers", Year: 2019,
 		Authors: people("Devlin, Jacob", "Chang, Ming-Wei"), Abstract: "We introduce a new language representation model called \\textbf{BERT}."}
 	muller = importer.Record{Title: "Graphs and Things", Authors: people("Müller, Jürgen", "DAI, Zheqi", "Dai, Juntao")}
 )
@@ -868,5 +868,89 @@ func TestFloorSetsAsideWhatImportDoes(t *testing.T) {
 		if !strings.Contains(triggers, "'"+name+"'") {
 			t.Errorf("bench/run's FLOOR_TRIGGERS lacks %s", name)
 		}
+	}
+}
+
+// TestUntitledNeverMatchedByTitle: papers without a title (title key "")
+// are never merged by title, however alike, in an empty catalog (the
+// in-memory map) as in one with papers (the indexes). By DOI an untitled
+// record merges only with an untitled paper: with a titled paper's DOI it
+// stays apart.
+func TestUntitledNeverMatchedByTitle(t *testing.T) {
+	untitled := func(doi string) *importer.Paper {
+		return paper(t, importer.Record{Year: 2020, DOI: doi, Authors: people("Lovelace, Ada")})
+	}
+	titled := paper(t, importer.Record{Title: "A titled paper", Year: 2020, DOI: "10.1/titled", Authors: people("Lovelace, Ada")})
+	symbols := paper(t, importer.Record{Title: "???", Year: 2020, Authors: people("Lovelace, Ada")})
+	for _, seeded := range []bool{false, true} {
+		t.Run(fmt.Sprintf("seeded=%v", seeded), func(t *testing.T) {
+			s, _ := openTemp(t)
+			if seeded {
+				importPapers(t, s, SourceInfo{Path: "seed", SHA256: "seed", Format: "bibtex"}, paper(t, importer.Record{Title: "Unrelated", Year: 1901}))
+			}
+			got := importPapers(t, s, SourceInfo{Path: "a.bib", SHA256: "a", Format: "bibtex"},
+				untitled(""), untitled(""), symbols, symbols,
+				untitled("10.1/same"), untitled("10.1/same"),
+				titled, untitled("10.1/titled"))
+			want := SourceStats{Records: 8, Added: 7, Merged: 1, AuthorsAdded: 1}
+			if got != want {
+				t.Errorf("first import: got %+v, want %+v", got, want)
+			}
+			// Again, from another file, into a catalog that has them.
+			got = importPapers(t, s, SourceInfo{Path: "b.bib", SHA256: "b", Format: "bibtex"},
+				untitled(""), untitled("10.1/same"), untitled("10.1/titled"))
+			want = SourceStats{Records: 3, Added: 1, Merged: 2}
+			if got != want {
+				t.Errorf("second import: got %+v, want %+v", got, want)
+			}
+			rows, err := s.DB.Query(`SELECT ps.matched_on FROM paper_sources ps WHERE ps.action = 'merged'`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var on string
+				if err := rows.Scan(&on); err != nil {
+					t.Fatal(err)
+				}
+				if on != importer.MatchDOI {
+					t.Errorf("an untitled paper merged on %q, want only %q", on, importer.MatchDOI)
+				}
+			}
+			checkIntegrity(t, s.DB)
+		})
+	}
+}
+
+// TestUntitledAreNoCandidates: an untitled record does not make every
+// untitled paper stored before it a candidate (their title key is "" as
+// its own): a file of untitled records would otherwise weigh n(n-1)/2 of
+// them, each with a query of its authors.
+func TestUntitledAreNoCandidates(t *testing.T) {
+	for _, seeded := range []bool{false, true} {
+		t.Run(fmt.Sprintf("seeded=%v", seeded), func(t *testing.T) {
+			s, _ := openTemp(t)
+			if seeded {
+				importPapers(t, s, SourceInfo{Path: "seed", SHA256: "seed", Format: "bibtex"}, paper(t, importer.Record{Title: "Unrelated", Year: 1901}))
+			}
+			ctx := context.Background()
+			im, err := s.BeginImport(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer im.Rollback()
+			if err := im.StartSource(ctx, SourceInfo{Path: "a.bib", SHA256: "a", Format: "bibtex"}); err != nil {
+				t.Fatal(err)
+			}
+			for i := 1; i <= 50; i++ {
+				p := paper(t, importer.Record{Year: 2020, Authors: people("Lovelace, Ada")})
+				if err := im.Add(ctx, i, i, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if im.candidates != 0 {
+				t.Errorf("50 untitled records weighed %d candidates, want 0", im.candidates)
+			}
+		})
 	}
 }
