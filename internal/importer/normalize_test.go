@@ -31,6 +31,11 @@ func TestNormalizePersonCase(t *testing.T) {
 		{`Ford, Jr., Henry`, "Ford, Jr., Henry"},
 		{`Ford, JR, HENRY`, "Ford, JR, Henry"},
 		{`{\relax Ch}ristopher SMITH`, "Smith, Christopher"},
+		// initials are not words in capitals
+		{`M.A., Anusuya`, "M.A., Anusuya"},
+		{`SZANSER, A.J.M.`, "Szanser, A.J.M."},
+		{`Landsbergen, S.P.J.`, "Landsbergen, S.P.J."},
+		{`{\'E}.B., J.-P.`, "É.B., J.-P."},
 		// unknown macros do not leak into names
 		{"H\\`an Th\\^e\\llap{\\raise 0.5ex\\hbox{\\'{}}} Th\\`anh", "Thành, Hàn Thê"},
 		{`{\ssf Knuth}, Donald`, "Knuth, Donald"},
