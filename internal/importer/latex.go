@@ -566,6 +566,7 @@ var latexSymbolWords = map[string]string{
 	"SliTeX": "SliTeX", "LyX": "LyX", "TUB": "TUGboat", "TUG": "TUG",
 	"CTAN": "CTAN", "ie": "i.e.", "eg": "e.g.", "etal": "et al.",
 	"wrt": "w.r.t.", "cf": "cf.", "vs": "vs.", "etc": "etc.",
+	"ell":  "ℓ",
 	"quad": " ", "qquad": " ", "space": " ", "enspace": " ", "thinspace": " ",
 	"newline": " ", "linebreak": " ", "par": " ", "newblock": " ",
 	"break": " ", "hfill": " ", "hfil": " ",
@@ -631,6 +632,15 @@ var latexSecondArgWords = map[string]bool{
 	"hyperlink": true, "hypertarget": true,
 }
 
+// latexOperatorWords are math operators, which print their names, set
+// apart from a following letter (\log{n} -> "log n").
+var latexOperatorWords = map[string]bool{
+	"log": true, "ln": true, "exp": true, "sin": true, "cos": true,
+	"tan": true, "max": true, "min": true, "sup": true, "inf": true,
+	"lim": true, "arg": true, "det": true, "dim": true, "Pr": true,
+	"gcd": true, "deg": true, "argmax": true, "argmin": true,
+}
+
 // latexDimenWords take a dimension (\raise 0.5ex, \kern-1pt), dropped with
 // them.
 var latexDimenWords = map[string]bool{
@@ -643,6 +653,10 @@ var latexCommands = func() map[string]latexCommand {
 	m := map[string]latexCommand{}
 	for k := range latexDimenWords {
 		m[k] = latexCommand{kind: cmdDimen}
+	}
+	m["char"] = latexCommand{kind: cmdChar}
+	for k := range latexOperatorWords {
+		m[k] = latexCommand{kind: cmdOperator, text: k}
 	}
 	for k, v := range latexSecondArgWords {
 		if v {
@@ -693,6 +707,8 @@ const (
 	cmdDropArg
 	cmdSecondArg
 	cmdDimen
+	cmdChar
+	cmdOperator
 )
 
 func (c *latexCleaner) command() {
@@ -790,20 +806,77 @@ func (c *latexCleaner) command() {
 	case cmdDimen:
 		c.skipDimen()
 		return
-	}
-	// Unknown command: a macro of the source's own ("\ssf", "\llap",
-	// "\TUB"), whose meaning is unknown. It is dropped, and so are the
-	// spaces after it, as TeX skips them; an argument in braces is kept as
-	// text ("\llap{x}" -> "x").
-	if strings.HasPrefix(s[c.i:], "{}") {
-		c.i += 2
+	case cmdChar:
+		c.charCode()
+		return
+	case cmdOperator:
+		c.writeString(cmd.text)
+		j := c.i
+		for j < len(s) && (s[j] == ' ' || s[j] == '{') {
+			j++
+		}
+		if j < len(s) && (latexIsLetter(s[j]) || s[j] == '\\' && j+1 < len(s) && latexIsLetter(s[j+1])) {
+			c.space()
+		}
 		return
 	}
-	if j, ok := c.peekBrace(); ok {
+	// Unknown command. With an argument in braces ("\llap{x}") it is a
+	// macro of the source's own: dropped, its argument kept. First in a
+	// group and followed by more of it ("{\ssf BM2FONT}", "{\cyr X}") it
+	// is a switch, a font's most likely: dropped with the spaces after it,
+	// as TeX skips them. Anywhere else it stands for a word ("the
+	// \framework is", "{\ouralg}") or is an accent gone wrong in a
+	// conversion ("Clémen\con", "Ze\vcević" in the ML Anthology's names):
+	// it loses only its backslash, which keeps such names' letters.
+	if j, ok := c.peekBrace(); ok && !strings.HasPrefix(s[j:], "{}") {
 		c.i = j
 		return
 	}
+	groupStart := start-2 >= 0 && s[start-2] == '{' && !(start-3 >= 0 && s[start-3] == '\\')
+	if groupStart && c.i < len(s) && (s[c.i] == ' ' || s[c.i] == '\t' || s[c.i] == '\n') {
+		c.skipSpaces()
+		if c.i < len(s) && s[c.i] != '}' {
+			return
+		}
+	}
+	c.writeString(name)
+	if strings.HasPrefix(s[c.i:], "{}") {
+		c.i += 2
+	}
+}
+
+// charCode writes the character \char gives ("\char13", "\char'15",
+// "\char\"41"): the upright quote of TeX's fonts for 13 (O\char13Reilly),
+// an ASCII character for 32 to 126; other codes are font-dependent and
+// give nothing.
+func (c *latexCleaner) charCode() {
+	s := c.src
 	c.skipSpaces()
+	base := 10
+	if c.i < len(s) && (s[c.i] == '\'' || s[c.i] == '"') {
+		base = 8
+		if s[c.i] == '"' {
+			base = 16
+		}
+		c.i++
+	}
+	n, digits := 0, 0
+	for c.i < len(s) && digits < 6 {
+		d := strings.IndexByte("0123456789ABCDEF"[:base], s[c.i])
+		if d < 0 {
+			break
+		}
+		n = n*base + d
+		digits++
+		c.i++
+	}
+	switch {
+	case digits == 0:
+	case n == 13:
+		c.writeByte('\'')
+	case n >= 32 && n <= 126:
+		c.writeByte(byte(n))
+	}
 }
 
 // skipDimen skips the dimension a command such as \raise or \hskip takes

@@ -162,14 +162,23 @@ func TestCleanText(t *testing.T) {
 		{`{}`, ""},
 		{`}}a{{`, "a"},
 
-		// unknown commands are dropped with the spaces after them; an
-		// argument in braces stays
-		{`\framework`, ""},
-		{`the \framework is`, "the is"},
-		{`\framework{} is`, "is"},
+		// unknown commands: with an argument, dropped and the argument
+		// kept; first in a group, a switch, dropped; elsewhere a word
+		{`\framework`, "framework"},
+		{`the \framework is`, "the framework is"},
+		{`\framework{} is`, "framework is"},
 		{`{\ssf BM2FONT}: a conversion program`, "BM2FONT: a conversion program"},
+		{`called {\ouralg} (short`, "called ouralg (short"},
+		{`{\log n} and {\ell}`, "log n and ℓ"},
+		{`\(O(\log{n})\) and \(O(\log(n))\) and \log\log n`, "(O(log n)) and (O(log(n))) and log log n"},
 		{`\llap{x}y`, "xy"},
 		{`\llap {x}y`, "xy"},
+		{`Cl\'emen\con`, "Clémencon"},
+		{`\{\framework`, "{framework"},
+		// \char gives its character
+		{`O\char13Reilly`, "O'Reilly"},
+		{`\char'101\char"42\char 67`, "ABC"},
+		{`\char200x`, "x"},
 		// commands that take a dimension lose it too
 		{`Th\^e\llap{\raise 0.5ex\hbox{\'{}}} Th\` + "`" + `anh`, "Thê Thành"},
 		{`a\kern-1pt b`, "ab"},

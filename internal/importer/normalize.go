@@ -158,8 +158,9 @@ func cleanPages(s string) string {
 
 // fixCaps rewrites words written in capitals only, of at least minLetters
 // letters, in title case: "DAI" -> "Dai", "O'BRIEN-SMITH" -> "O'Brien-Smith".
-// Mixed-case words ("McDonald", "van") and short ones (initials) stay, and
-// so do generational numerals (II, III, IV) and words with a letter whose
+// Mixed-case words ("McDonald", "van"), short ones and initials ("M.A.",
+// "J.-P.") stay, and so do generational numerals (II, III, IV) and words
+// with a letter whose
 // case the source protected (protected[k] for out[k], as cleanName tracks
 // them; nil protects nothing). out's words are separated by single spaces.
 func fixCaps(out []byte, protected []bool, minLetters int) []byte {
@@ -194,20 +195,26 @@ func fixCaps(out []byte, protected []bool, minLetters int) []byte {
 // capsWord reports whether word, at out[at:], is one fixCaps rewrites.
 func capsWord(word []byte, protected []bool, at, minLetters int) bool {
 	letters, upper := 0, 0
+	adjacent := false // two letters in a row: a word, not initials ("M.A.")
+	prevLetter := false
 	for k := 0; k < len(word); {
 		r, size := utf8.DecodeRune(word[k:])
-		if unicode.IsLetter(r) {
-			if protected != nil && protected[at+k] {
-				return false
-			}
-			letters++
-			if unicode.IsUpper(r) {
-				upper++
-			}
-		}
 		k += size
+		if !unicode.IsLetter(r) {
+			prevLetter = prevLetter && unicode.Is(unicode.Mn, r)
+			continue
+		}
+		if protected != nil && protected[at+k-size] {
+			return false
+		}
+		letters++
+		if unicode.IsUpper(r) {
+			upper++
+		}
+		adjacent = adjacent || prevLetter
+		prevLetter = true
 	}
-	if letters < minLetters || upper != letters {
+	if letters < minLetters || upper != letters || !adjacent {
 		return false
 	}
 	switch string(bytes.Trim(word, ".,;:()")) {

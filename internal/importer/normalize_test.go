@@ -1,73 +1,67 @@
 package importer
 
 import (
-	"errors"
-	"io"
 	"strings"
 	"testing"
 )
 
 // TestNormalizePersonCase: names in capitals only are written in title case,
-// except what braces protect and generational numerals. The rule once
-// title-cased "{Bell, II}" to "Bell, Ii" and "{TUG}" to "Tug".
+// except what braces protect, initials and generational numerals. The rule
+// once title-cased "{Bell, II}" to "Bell, Ii", "{TUG}" to "Tug" and "M.A."
+// to "M.a.". In formats without LaTeX (names split as RIS splits them),
+// braces are text and HTML references are decoded the same.
 func TestNormalizePersonCase(t *testing.T) {
 	tests := []struct {
-		bibtex string // an author field
+		markup Markup
+		name   string // a BibTeX author field, or a RIS name
 		want   string // the first name's display form
 	}{
-		{`DAI, Zheqi`, "Dai, Zheqi"},
-		{`O'BRIEN-SMITH, Pat`, "O'Brien-Smith, Pat"},
-		{`JEAN-PIERRE DUPONT`, "Dupont, Jean-Pierre"},
-		{`McDonald, Ann`, "McDonald, Ann"},
-		{`{Bell, II}, Edward`, "Bell, II, Edward"},
-		{`{TUG} Board`, "Board, TUG"},
-		{`{DAI}, Zheqi`, "DAI, Zheqi"},
-		{`{D}AI, Zheqi`, "DAI, Zheqi"},
-		{`{\"U}NAL, Ali`, "Ünal, Ali"},
-		{`\"UNAL, Ali`, "Ünal, Ali"},
-		{`Smith, John III`, "Smith, John III"},
-		{`SMITH, JOHN IV`, "Smith, John IV"},
-		{`III, Jones`, "III, Jones"},
-		{`Ford, Jr., Henry`, "Ford, Jr., Henry"},
-		{`Ford, JR, HENRY`, "Ford, JR, Henry"},
-		{`{\relax Ch}ristopher SMITH`, "Smith, Christopher"},
+		{MarkupLaTeX, `DAI, Zheqi`, "Dai, Zheqi"},
+		{MarkupLaTeX, `O'BRIEN-SMITH, Pat`, "O'Brien-Smith, Pat"},
+		{MarkupLaTeX, `JEAN-PIERRE DUPONT`, "Dupont, Jean-Pierre"},
+		{MarkupLaTeX, `McDonald, Ann`, "McDonald, Ann"},
+		{MarkupLaTeX, `{Bell, II}, Edward`, "Bell, II, Edward"},
+		{MarkupLaTeX, `{TUG} Board`, "Board, TUG"},
+		{MarkupLaTeX, `{DAI}, Zheqi`, "DAI, Zheqi"},
+		{MarkupLaTeX, `{D}AI, Zheqi`, "DAI, Zheqi"},
+		{MarkupLaTeX, `{\"U}NAL, Ali`, "Ünal, Ali"},
+		{MarkupLaTeX, `\"UNAL, Ali`, "Ünal, Ali"},
+		{MarkupLaTeX, `Smith, John III`, "Smith, John III"},
+		{MarkupLaTeX, `SMITH, JOHN IV`, "Smith, John IV"},
+		{MarkupLaTeX, `III, Jones`, "III, Jones"},
+		{MarkupLaTeX, `Ford, Jr., Henry`, "Ford, Jr., Henry"},
+		{MarkupLaTeX, `Ford, JR, HENRY`, "Ford, JR, Henry"},
+		{MarkupLaTeX, `{\relax Ch}ristopher SMITH`, "Smith, Christopher"},
+		// initials are not words in capitals
+		{MarkupLaTeX, `M.A., Anusuya`, "M.A., Anusuya"},
+		{MarkupLaTeX, `SZANSER, A.J.M.`, "Szanser, A.J.M."},
+		{MarkupLaTeX, `Landsbergen, S.P.J.`, "Landsbergen, S.P.J."},
+		{MarkupLaTeX, `{\'E}.B., J.-P.`, "É.B., J.-P."},
 		// unknown macros do not leak into names
-		{"H\\`an Th\\^e\\llap{\\raise 0.5ex\\hbox{\\'{}}} Th\\`anh", "Thành, Hàn Thê"},
-		{`{\ssf Knuth}, Donald`, "Knuth, Donald"},
+		{MarkupLaTeX, "H\\`an Th\\^e\\llap{\\raise 0.5ex\\hbox{\\'{}}} Th\\`anh", "Thành, Hàn Thê"},
+		{MarkupLaTeX, `{\ssf Knuth}, Donald`, "Knuth, Donald"},
 		// HTML character references
-		{`Garc&#237;a-Molina, H&#233;ctor`, "García-Molina, Héctor"},
-		{`H&eacute;ctor Garc&iacute;a-Molina`, "García-Molina, Héctor"},
+		{MarkupLaTeX, `Garc&#237;a-Molina, H&#233;ctor`, "García-Molina, Héctor"},
+		{MarkupLaTeX, `H&eacute;ctor Garc&iacute;a-Molina`, "García-Molina, Héctor"},
+		{MarkupPlain, `DAI, Zheqi`, "Dai, Zheqi"},
+		{MarkupPlain, `Smith, JOHN III`, "Smith, John III"},
+		{MarkupPlain, `Garc&#237;a-Molina, H&#233;ctor`, "García-Molina, Héctor"},
+		{MarkupPlain, `Smith, Ann~Marie`, "Smith, Ann~Marie"},
+		{MarkupPlain, `B\"{u}nz, Benedikt`, "Bünz, Benedikt"},
 	}
 	for _, tt := range tests {
-		people := SplitNames(tt.bibtex)
-		if len(people) == 0 {
-			t.Errorf("%q: no name", tt.bibtex)
-			continue
+		person := risPerson(tt.name)
+		if tt.markup == MarkupLaTeX {
+			people := SplitNames(tt.name)
+			if len(people) == 0 {
+				t.Errorf("%q: no name", tt.name)
+				continue
+			}
+			person = people[0]
 		}
-		a, ok := NormalizePerson(people[0])
+		a, ok := normalizePerson(person, tt.markup)
 		if !ok || a.Name != tt.want {
-			t.Errorf("%q: got %q, want %q", tt.bibtex, a.Name, tt.want)
-		}
-	}
-}
-
-// TestNormalizePersonPlain: in formats without LaTeX, capitals are title-cased
-// the same way, braces are text, and HTML references are decoded.
-func TestNormalizePersonPlain(t *testing.T) {
-	tests := []struct {
-		person Person
-		want   string
-	}{
-		{Person{Family: "DAI", Given: "Zheqi"}, "Dai, Zheqi"},
-		{Person{Family: "Smith", Given: "JOHN III"}, "Smith, John III"},
-		{Person{Family: "Garc&#237;a-Molina", Given: "H&#233;ctor"}, "García-Molina, Héctor"},
-		{Person{Family: "Smith", Given: "Ann~Marie"}, "Smith, Ann~Marie"},
-		{Person{Family: "B\\\"{u}nz", Given: "Benedikt"}, "Bünz, Benedikt"},
-	}
-	for _, tt := range tests {
-		a, ok := normalizePerson(tt.person, MarkupPlain)
-		if !ok || a.Name != tt.want {
-			t.Errorf("%+v: got %q, want %q", tt.person, a.Name, tt.want)
+			t.Errorf("%q: got %q, want %q", tt.name, a.Name, tt.want)
 		}
 	}
 }
@@ -124,19 +118,8 @@ func TestBibTeXSetSkipped(t *testing.T) {
 @article{a, title = {A}, crossref = {later}}
 @proceedings{later, title = {Later}}
 `
-	p := NewBibTeXParser(strings.NewReader(in))
-	var keys []string
-	for {
-		rec, err := p.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys = append(keys, rec.Key)
-	}
-	if got := strings.Join(keys, " "); got != "a later" {
-		t.Errorf("got records %q, want %q", got, "a later")
+	got := outline(t, NewBibTeXParser(strings.NewReader(in)))
+	if strings.Join(got, " ") != "4:A 5:Later" {
+		t.Errorf("got records %q, want %q", got, "4:A 5:Later")
 	}
 }

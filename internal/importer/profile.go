@@ -49,9 +49,9 @@ func (p *ProfileParser) Next() (*Record, error) {
 				return nil, &ParseError{Line: 1, Msg: "empty file: expected the profile owner on line 1"}
 			}
 			var pe *ParseError
-			if errors.As(err, &pe) {
-				// A NUL byte, invalid UTF-8 or a huge line before any
-				// record: no profile list.
+			if errors.As(err, &pe) && (strings.HasPrefix(pe.Msg, "NUL byte") || pe.Msg == "invalid UTF-8") {
+				// Binary, or text in an encoding the decoder could not
+				// tell, as the owner line: no profile list.
 				msg := pe.Msg
 				if strings.HasPrefix(msg, "NUL byte") {
 					msg = nulMsg
