@@ -31,12 +31,18 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The shipped sample, as the README's first command imports it.
+	sample, err := filepath.Abs("../../sample/profile-chan-chi-min.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("SEED", seed)
+			e.Setenv("SAMPLE", sample)
 			e.Setenv("IMPORTER_TESTDATA", filepath.Dir(filepath.Dir(seed)))
 			e.Setenv("CATALOG_DB", "")
 			return nil
