@@ -27,7 +27,7 @@ type progress struct {
 
 // startProgress returns nil (a no-op progress) unless it should draw.
 func startProgress(e *env, quiet bool) *progress {
-	if quiet || !isTerminal(e.stderr) {
+	if quiet || !e.stderrTTY {
 		return nil
 	}
 	p := &progress{w: e.stderr, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}

@@ -119,7 +119,7 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	st.RankWindow = opt.rank
 
 	so.Limit, so.Offset, so.Ellipsis, so.Explain = opt.limit, opt.offset, "…", opt.explain
-	tty := isTerminal(e.stdout)
+	tty := e.stdoutTTY
 	switch {
 	case opt.format == "json" || opt.format == "jsonl":
 		so.MarkOpen, so.MarkClose = "<mark>", "</mark>"

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -46,12 +47,57 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	dbPath         string // from --db or $CATALOG_DB
+	// stdoutTTY and stderrTTY: the streams are terminals, as run found
+	// them before it wrapped stdout (tests set them).
+	stdoutTTY, stderrTTY bool
 }
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// writeError is output that could not be written: a full disk, a closed
+// pipe or file. Data that did not arrive is a failure (exit 1), never a
+// silent success.
+type writeError struct {
+	name string // "standard output" or the file
+	err  error
+}
+
+func (e *writeError) Error() string {
+	err := e.err
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the system's reason, without Go's operation and path
+	}
+	return fmt.Sprintf("write error: %s: %v", e.name, err)
+}
+
+func (e *writeError) Unwrap() error { return e.err }
+
+// checkedWriter keeps the first error of the writes to w and fails every
+// write after it: commands print with fmt.Fprintf and tabwriter, whose
+// errors nobody reads, and run checks err at the end.
+type checkedWriter struct {
+	w    io.Writer
+	name string
+	err  error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		c.err = &writeError{name: c.name, err: err}
+	}
+	return n, c.err
 }
 
 type command struct {
@@ -102,8 +148,21 @@ func printMainUsage(w io.Writer) {
 
 // run is the whole program; main only adds the process around it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
+		stdoutTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr)}
+	return e.run(ctx, args)
+}
+
+// run runs the command line args in e, prints the error if any and
+// returns the exit code.
+func (e *env) run(ctx context.Context, args []string) int {
+	stderr := e.stderr
+	out := &checkedWriter{w: e.stdout, name: "standard output"}
+	e.stdout = out
 	err := dispatch(ctx, e, args)
+	if out.err != nil && (err == nil || errors.Is(err, flag.ErrHelp)) {
+		err = out.err // printed with Fprintf, whose error nobody read
+	}
 	switch {
 	case err == nil:
 		return exitOK
