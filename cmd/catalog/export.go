@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -32,8 +30,10 @@ exports, catalog imports back to the same papers and authors.
 
 Flags:
   --format F           bibtex (default), csljson or csv
-  -o, --output FILE    write to FILE (replaced whole, only once complete)
-                       instead of standard output
+  -o, --output FILE    write to FILE instead of standard output: a file is
+                       replaced whole, only once complete, keeping its mode;
+                       a symbolic link's target is written; a FIFO or a
+                       device is written in place
 ` + selectionFlags + `  --limit N            write at most N papers (default: all)
   --offset N           skip the first N
   --db PATH            the catalog database (default $CATALOG_DB, else ./catalog.db)
@@ -82,6 +82,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	st.RankWindow = sel.rank
+	if output != "" && output != "-" {
+		if err := notTheCatalog(output, e.dbPath); err != nil {
+			return err
+		}
+	}
 	so.Limit, so.Offset = *limit, *offset
 	ids, err := st.Select(ctx, match, so)
 	if errors.Is(err, store.ErrQuerySyntax) {
@@ -106,7 +111,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if output == "" || output == "-" {
 		err = write(e.stdout)
 	} else {
-		err = writeFileAtomic(output, write)
+		err = writeOutput(ctx, output, write)
 	}
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -119,30 +124,25 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// writeFileAtomic writes path through a temporary file in the same folder,
-// renamed over it once complete: an interrupted export never leaves half a
-// file in place of a good one.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+// notTheCatalog refuses an output path that is the catalog's own file (or
+// its write-ahead log, shared memory or journal), through any link or
+// spelling: export would replace the database with its own export.
+func notTheCatalog(output, dbPath string) error {
+	out, err := os.Stat(output)
 	if err != nil {
-		return err
+		return nil // a new file (or one writeOutput will report)
 	}
-	defer os.Remove(f.Name()) // after a successful rename, there is nothing to remove
-	bw := bufio.NewWriter(f)
-	if err := write(bw); err != nil {
-		f.Close()
-		return err
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if db, err := os.Stat(dbPath + suffix); err == nil && os.SameFile(out, db) {
+			what := "the catalog database"
+			if suffix != "" {
+				what = "a file of the catalog database (" + suffix[1:] + ")"
+			}
+			return &hintError{
+				err:  fmt.Errorf("export: %s is %s; nothing was written", output, what),
+				hint: "name another file with -o",
+			}
+		}
 	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }
