@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -127,6 +128,7 @@ Commands:
 Global flags:
   --db PATH   the catalog database (default $CATALOG_DB, else ./catalog.db)
   -h, --help  show help; "catalog <command> --help" shows a command's help
+  --version   print the version and the commit catalog was built from
 
 Examples:
   catalog import ~/Downloads/profile.txt refs.bib
@@ -193,11 +195,16 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&e.dbPath, "db", "", "")
 	help := fs.Bool("help", false, "")
 	fs.BoolVar(help, "h", false, "")
+	showVersion := fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
 	if *help {
 		printMainUsage(e.stdout)
+		return nil
+	}
+	if *showVersion {
+		fmt.Fprintln(e.stdout, version(debug.ReadBuildInfo()))
 		return nil
 	}
 	if fs.NArg() == 0 {
