@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,7 +32,8 @@ Flags:
   --limit N         list at most N authors (default 50; 0 lists all)
   --offset N        skip the first N
   --json            print a JSON array: id, name, papers (shared papers for
-                    --coauthors), first_year, last_year
+                    --coauthors), first_year, last_year (null when no
+                    paper has a year)
   --db PATH         the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
@@ -110,13 +110,7 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 	}
 
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if list == nil {
-			list = []store.AuthorCount{}
-		}
-		return enc.Encode(list)
+		return newJSONEncoder(e.stdout, true).Encode(jsonAuthors(list))
 	}
 	if len(list) == 0 {
 		if filter != nil && !coauthors.set {

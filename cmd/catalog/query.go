@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -35,8 +34,9 @@ Flags:
   --format F           table (default), json, jsonl, csv or bibtex
   --json               the same as --format json: one array of hits with id,
                        title, authors (in order), year, venue, doi, snippet
-                       (matched words in <mark>...</mark>) and score (bm25;
-                       lower is better)
+                       (matched words in <mark>...</mark>), score (bm25;
+                       lower is better) and explain; every field is always
+                       there, null when unknown
   --explain            show why each hit ranks where it does: the search and
                        filters run, and each hit's bm25 by column (title,
                        abstract, authors)
@@ -154,15 +154,11 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	}
 	switch opt.format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(hits)
+		return newJSONEncoder(e.stdout, true).Encode(jsonHits(hits))
 	case "jsonl":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
+		enc := newJSONEncoder(e.stdout, false)
 		for _, h := range hits {
-			if err := enc.Encode(h); err != nil {
+			if err := enc.Encode(jsonHit(h)); err != nil {
 				return err
 			}
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -23,7 +22,8 @@ https://doi.org/...) or a citation key from any source (BibTeX key, CSL id,
 RIS ID; any case). A DOI or key that several papers share shows each.
 
 Flags:
-  --json      print a JSON array of the papers, with their sources
+  --json      print a JSON array of the papers, with their sources; every
+              field is always there, null when unknown
   --db PATH   the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
@@ -71,10 +71,11 @@ func runShow(ctx context.Context, e *env, args []string) error {
 		papers = append(papers, p)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(papers)
+		out := make([]paperJSON, len(papers))
+		for i, p := range papers {
+			out[i] = jsonPaper(p)
+		}
+		return newJSONEncoder(e.stdout, true).Encode(out)
 	}
 	for i, p := range papers {
 		if i > 0 {

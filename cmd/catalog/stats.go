@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -21,7 +20,8 @@ catalog. Papers per format count each paper under every format it came
 from, so they can add up to more than the papers.
 
 Flags:
-  --json      print one JSON object
+  --json      print one JSON object (first_year, last_year null when no
+              paper has a year)
   --db PATH   the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
@@ -49,9 +49,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return newJSONEncoder(e.stdout, true).Encode(jsonStats(s))
 	}
 	writeStats(e.stdout, e.dbPath, s)
 	return nil
