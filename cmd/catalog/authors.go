@@ -29,7 +29,7 @@ the given name.
 Flags:
   --coauthors NAME  list the people who wrote papers with NAME, most shared
                     papers first
-  --limit N         list at most N authors (default 50; 0 lists all)
+  --limit N         list at most N authors (default 50; 0: no limit)
   --offset N        skip the first N
   --json            print a JSON array: id, name, papers (shared papers for
                     --coauthors), first_year, last_year (null when no
@@ -47,18 +47,15 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "authors", authorsUsage)
 	var coauthors onceString
 	fs.Var(&coauthors, "coauthors", "")
-	limit := fs.Int("limit", 50, "")
-	offset := fs.Int("offset", 0, "")
+	var limit, offset int
+	addLimitFlags(fs, &limit, &offset, 50)
 	asJSON := fs.Bool("json", false, "")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if *limit < 0 {
-		return usagef("authors: --limit must not be negative, got %d", *limit)
-	}
-	if *offset < 0 {
-		return usagef("authors: --offset must not be negative, got %d", *offset)
+	if err := checkLimit("authors", limit, offset); err != nil {
+		return err
 	}
 	if coauthors.set && len(rest) > 0 {
 		return usagef("authors: --coauthors takes the NAME; drop %q", strings.Join(rest, " "))
@@ -101,11 +98,11 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stderr, "catalog: co-authors of %s (%s)\n", a.Name, nPapers(a.Papers))
-		if list, err = st.Coauthors(ctx, a.ID, *limit, *offset); err != nil {
+		if list, err = st.Coauthors(ctx, a.ID, limit, offset); err != nil {
 			return err
 		}
 		header = "SHARED"
-	} else if list, err = st.Authors(ctx, filter, *limit, *offset); err != nil {
+	} else if list, err = st.Authors(ctx, filter, limit, offset); err != nil {
 		return err
 	}
 

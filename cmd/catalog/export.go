@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/catalog-dev/catalog/internal/export"
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
-const exportUsage = `Write papers out as BibTeX, CSL-JSON or CSV.
+var exportUsage = `Write papers out as BibTeX, CSL-JSON, CSV or JSON.
 
 Usage:
   catalog export [flags] [TEXT...]
@@ -26,17 +25,17 @@ characters escaped, authors as "Family, Given and ...", corporate names in
 braces, and a unique citation key per entry: the paper's own key, or
 family-year-word (chan-2023-chateval), with -2, -3 ... when taken.
 CSL-JSON is an array of items (Zotero, Pandoc, citeproc). What catalog
-exports, catalog imports back to the same papers and authors.
+exports, catalog imports back to the same papers and authors. csv has a
+column per field; json (an array) and jsonl (one object a line) are the
+papers as catalog show --json prints them, sources included; table is
+catalog query's table.
 
 Flags:
-  --format F           bibtex (default), csljson or csv
-  -o, --output FILE    write to FILE instead of standard output: a file is
+` + outputFlagsHelp("bibtex", "0") + `  -o, --output FILE    write to FILE instead of standard output: a file is
                        replaced whole, only once complete, keeping its mode;
                        a symbolic link's target is written; a FIFO or a
                        device is written in place
-` + selectionFlags + `  --limit N            write at most N papers (default: all)
-  --offset N           skip the first N
-  --db PATH            the catalog database (default $CATALOG_DB, else ./catalog.db)
+` + selectionFlags + `  --db PATH            the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
   catalog export > catalog.bib
@@ -44,29 +43,23 @@ Examples:
   catalog export --format csv --year 2020- language models > recent.csv
 `
 
-// exportFormats are the --format values of catalog export.
-var exportFormats = []string{"bibtex", "csljson", "csv"}
-
 func runExport(ctx context.Context, e *env, args []string) error {
 	var sel selection
 	fs := newFlags(e, "export", exportUsage)
 	sel.addFlags(fs)
-	format := fs.String("format", "bibtex", "")
+	var out outputFlags
+	out.add(fs, 0)
 	var output string
 	fs.StringVar(&output, "output", "", "")
 	fs.StringVar(&output, "o", "", "")
-	limit := fs.Int("limit", 0, "")
-	offset := fs.Int("offset", 0, "")
 	words, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(exportFormats, *format) {
-		return usagef("export: unknown --format %q (want one of %s)", *format, strings.Join(exportFormats, ", "))
+	if err := out.check("export", "bibtex"); err != nil {
+		return err
 	}
-	if *limit < 0 || *offset < 0 {
-		return usagef("export: --limit and --offset must not be negative")
-	}
+	format := &out.format
 	match, so, err := sel.build("export", words)
 	if err != nil {
 		return err
@@ -87,7 +80,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	so.Limit, so.Offset = *limit, *offset
+	so.Limit, so.Offset = out.limit, out.offset
 	ids, err := st.Select(ctx, match, so)
 	if errors.Is(err, store.ErrQuerySyntax) {
 		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
@@ -95,7 +88,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	papers, err := loadPapers(ctx, st, ids)
+	// json and jsonl are show --json's papers, with their sources.
+	withSources := *format == "json" || *format == "jsonl"
+	papers, err := loadPapersWith(ctx, st, ids, withSources)
 	if err != nil {
 		return err
 	}
@@ -105,6 +100,10 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			return export.CSLJSON(w, papers)
 		case "csv":
 			return export.CSV(w, papers)
+		case "json", "jsonl":
+			return writePapersJSON(w, papers, *format == "jsonl")
+		case "table":
+			return writePapersTable(w, papers)
 		}
 		return export.BibTeX(w, papers)
 	}
@@ -144,5 +143,37 @@ func notTheCatalog(output, dbPath string) error {
 			}
 		}
 	}
+	return nil
+}
+
+// writePapersJSON writes papers as show --json does: an array, or with
+// lines one object a line.
+func writePapersJSON(w io.Writer, papers []store.Paper, lines bool) error {
+	if !lines {
+		out := make([]paperJSON, len(papers))
+		for i := range papers {
+			out[i] = jsonPaper(&papers[i])
+		}
+		return newJSONEncoder(w, true).Encode(out)
+	}
+	enc := newJSONEncoder(w, false)
+	for i := range papers {
+		if err := enc.Encode(jsonPaper(&papers[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePapersTable writes papers as query's table (without snippets).
+func writePapersTable(w io.Writer, papers []store.Paper) error {
+	hits := make([]store.Hit, len(papers))
+	for i, p := range papers {
+		hits[i] = store.Hit{ID: p.ID, Year: p.Year, Title: p.Title}
+		for _, a := range p.Authors {
+			hits[i].Authors = append(hits[i].Authors, a.Name)
+		}
+	}
+	writeHits(w, hits)
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
-const queryUsage = `Search the catalog, best matches first.
+var queryUsage = `Search the catalog, best matches first.
 
 Usage:
   catalog query [flags] [TEXT...]
@@ -28,16 +27,16 @@ Ranking is FTS5's bm25 with the title weighted above the author names and
 the abstract. Filters narrow the search; with filters and no TEXT, every
 paper that passes them is listed, newest first.
 
+Formats: table is for people (matched words in bold on a terminal, in
+[brackets] otherwise). json (an array) and jsonl (one object a line) are
+hits: id, title, authors (in order), year, venue, doi, snippet (matched
+words in <mark>...</mark>), score (bm25; lower is better) and explain;
+every field is always there, null when unknown. csv is the same columns
+with a header row. bibtex and csljson are the hits' whole papers, as
+catalog export writes them.
+
 Flags:
-` + selectionFlags + `  --limit N            show at most N hits (default 20)
-  --offset N           skip the first N hits
-  --format F           table (default), json, jsonl, csv or bibtex
-  --json               the same as --format json: one array of hits with id,
-                       title, authors (in order), year, venue, doi, snippet
-                       (matched words in <mark>...</mark>), score (bm25;
-                       lower is better) and explain; every field is always
-                       there, null when unknown
-  --explain            show why each hit ranks where it does: the search and
+` + selectionFlags + outputFlagsHelp("table", "20") + `  --explain            show why each hit ranks where it does: the search and
                        filters run, and each hit's bm25 by column (title,
                        abstract, authors)
   --db PATH            the catalog database (default $CATALOG_DB, else ./catalog.db)
@@ -55,22 +54,15 @@ Examples:
 
 type queryOptions struct {
 	selection
-	limit, offset int
-	format        string
-	json, explain bool
+	outputFlags
+	explain bool
 }
-
-// queryFormats are the --format values of catalog query.
-var queryFormats = []string{"table", "json", "jsonl", "csv", "bibtex"}
 
 func runQuery(ctx context.Context, e *env, args []string) error {
 	var opt queryOptions
 	fs := newFlags(e, "query", queryUsage)
 	opt.addFlags(fs)
-	fs.IntVar(&opt.limit, "limit", 20, "")
-	fs.IntVar(&opt.offset, "offset", 0, "")
-	fs.StringVar(&opt.format, "format", "", "")
-	fs.BoolVar(&opt.json, "json", false, "")
+	opt.outputFlags.add(fs, 20)
 	fs.BoolVar(&opt.explain, "explain", false, "")
 	words, err := parseArgs(fs, args)
 	if err != nil {
@@ -79,24 +71,11 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	if len(words) == 0 && !opt.hasFilter() {
 		return usagef("query: no search TEXT given, and no filter")
 	}
-	if opt.limit < 1 {
-		return usagef("query: --limit must be at least 1, got %d", opt.limit)
+	if err := opt.outputFlags.check("query", "table"); err != nil {
+		return err
 	}
-	if opt.offset < 0 {
-		return usagef("query: --offset must not be negative, got %d", opt.offset)
-	}
-	switch {
-	case opt.json && opt.format != "" && opt.format != "json":
-		return usagef("query: --json and --format %s disagree", opt.format)
-	case opt.json:
-		opt.format = "json"
-	case opt.format == "":
-		opt.format = "table"
-	case !slices.Contains(queryFormats, opt.format):
-		return usagef("query: unknown --format %q (want one of %s)", opt.format, strings.Join(queryFormats, ", "))
-	}
-	if opt.explain && opt.format == "bibtex" {
-		return usagef("query: --explain has nothing to add to BibTeX; use another --format")
+	if opt.explain && (opt.format == "bibtex" || opt.format == "csljson") {
+		return usagef("query: --explain has nothing to add to --format %s; use another --format", opt.format)
 	}
 	match, so, err := opt.build("query", words)
 	if err != nil {
@@ -148,6 +127,8 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintln(e.stdout, "[]")
 		case "csv":
 			writeHitsCSV(e.stdout, nil, opt.explain) // the header
+		case "csljson":
+			export.CSLJSON(e.stdout, nil) // an empty array
 		}
 		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, opt.selection))
 		return nil
@@ -165,10 +146,13 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		return nil
 	case "csv":
 		return writeHitsCSV(e.stdout, hits, opt.explain)
-	case "bibtex":
+	case "bibtex", "csljson":
 		papers, err := loadPapers(ctx, st, hitIDs(hits))
 		if err != nil {
 			return err
+		}
+		if opt.format == "csljson" {
+			return export.CSLJSON(e.stdout, papers)
 		}
 		return export.BibTeX(e.stdout, papers)
 	}
@@ -313,12 +297,18 @@ func hitIDs(hits []store.Hit) []int64 {
 
 // loadPapers reads the full records of ids, in that order.
 func loadPapers(ctx context.Context, st *store.Store, ids []int64) ([]store.Paper, error) {
+	return loadPapersWith(ctx, st, ids, false)
+}
+
+// loadPapersWith is loadPapers, with each paper's sources when sources is
+// set.
+func loadPapersWith(ctx context.Context, st *store.Store, ids []int64, sources bool) ([]store.Paper, error) {
 	papers := make([]store.Paper, 0, len(ids))
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		p, err := st.Paper(ctx, id, false)
+		p, err := st.Paper(ctx, id, sources)
 		if err != nil {
 			return nil, err
 		}

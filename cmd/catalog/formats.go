@@ -1,0 +1,76 @@
+package main
+
+import (
+	"flag"
+	"slices"
+	"strings"
+)
+
+// outputFormats are the --format values of query and export: one set, so
+// that what one command writes the other writes too. query writes hits
+// (its table, json, jsonl and csv carry the snippet and the score);
+// export writes whole papers.
+var outputFormats = []string{"table", "json", "jsonl", "csv", "bibtex", "csljson"}
+
+// outputFlags are the flags that query and export share besides the
+// selection: what to write and how much of it. They mean the same in
+// both, and --limit and --offset the same in authors too.
+type outputFlags struct {
+	format        string
+	json          bool
+	limit, offset int
+}
+
+// outputFlagsHelp is the help text for the flags add defines; def is
+// the command's default --format, limit its default --limit text.
+func outputFlagsHelp(def, limit string) string {
+	return `  --format F           ` + def + ` (default) or one of: ` + strings.Join(outputFormats, ", ") + `
+  --json               the same as --format json
+  --limit N            at most N papers (default ` + limit + `; 0: no limit)
+  --offset N           skip the first N
+`
+}
+
+// add defines the flags; limit is the default --limit (0: no limit).
+func (o *outputFlags) add(fs *flag.FlagSet, limit int) {
+	fs.StringVar(&o.format, "format", "", "")
+	fs.BoolVar(&o.json, "json", false, "")
+	addLimitFlags(fs, &o.limit, &o.offset, limit)
+}
+
+// addLimitFlags defines --limit and --offset.
+func addLimitFlags(fs *flag.FlagSet, limit, offset *int, def int) {
+	fs.IntVar(limit, "limit", def, "")
+	fs.IntVar(offset, "offset", 0, "")
+}
+
+// check validates the flags for cmd and settles the format (def when none
+// is given).
+func (o *outputFlags) check(cmd, def string) error {
+	if err := checkLimit(cmd, o.limit, o.offset); err != nil {
+		return err
+	}
+	switch {
+	case o.json && o.format != "" && o.format != "json":
+		return usagef("%s: --json and --format %s disagree", cmd, o.format)
+	case o.json:
+		o.format = "json"
+	case o.format == "":
+		o.format = def
+	case !slices.Contains(outputFormats, o.format):
+		return usagef("%s: unknown --format %q (want one of %s)", cmd, o.format, strings.Join(outputFormats, ", "))
+	}
+	return nil
+}
+
+// checkLimit refuses a negative --limit or --offset. --limit 0 is no
+// limit in every command.
+func checkLimit(cmd string, limit, offset int) error {
+	if limit < 0 {
+		return usagef("%s: --limit must not be negative (0 is no limit), got %d", cmd, limit)
+	}
+	if offset < 0 {
+		return usagef("%s: --offset must not be negative, got %d", cmd, offset)
+	}
+	return nil
+}
