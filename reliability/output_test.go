@@ -1,6 +1,8 @@
 package reliability
 
 import (
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -167,4 +169,52 @@ func readString(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestPipePaths: a path that names a pipe (/dev/fd/N, what a shell's
+// <(...) and >(...) pass) works as a file does: import reads it (it
+// cannot be read twice, so it is spooled like standard input), and
+// export -o writes into it; no "illegal seek".
+func TestPipePaths(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "pipe.db")
+	list := profileList(8, "pipe", 3)
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := command(db, "import", "/dev/fd/3")
+	p.cmd.ExtraFiles = []*os.File{r}
+	p.startT(t)
+	r.Close()
+	go func() { w.Write(list); w.Close() }()
+	res := p.wait(t)
+	if res.code != 0 || res.stderr != "/dev/fd/3: 3 records: 3 papers added, 0 merged, 0 unchanged; "+plural(readCounts(t, db).Authors, "author")+" added\n" {
+		t.Fatalf("import /dev/fd/3 (a pipe): %v, want exit 0 and 3 papers added", res)
+	}
+
+	r, w, err = os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = command(db, "export", "-o", "/dev/fd/3")
+	p.cmd.ExtraFiles = []*os.File{w}
+	p.startT(t)
+	w.Close()
+	got := make(chan []byte)
+	go func() { b, _ := io.ReadAll(r); got <- b }()
+	res = p.wait(t)
+	out := <-got
+	r.Close()
+	if res.code != 0 || strings.Count(string(out), "@misc{") != 3 {
+		t.Errorf("export -o /dev/fd/3 (a pipe): %v, read %q; want exit 0 and 3 entries", res, out)
+	}
+}
+
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -58,16 +58,16 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if coauthors.set && len(rest) > 0 {
-		return usagef("authors: --coauthors takes the NAME; drop %q", strings.Join(rest, " "))
+		return usagef("authors: --coauthors takes the NAME; drop %s", quote(strings.Join(rest, " ")))
 	}
 	var filter *store.NameFilter
 	if name := strings.Join(rest, " "); coauthors.set || name != "" {
 		if coauthors.set {
 			name = coauthors.value
 		}
-		n, err := store.ParseNameFilter(name)
+		n, err := parseName("authors: ", name)
 		if err != nil {
-			return usagef("authors: %v", err)
+			return err
 		}
 		filter = &n
 	}
@@ -91,7 +91,7 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 			}
 		case errors.Is(err, store.ErrNotFound):
 			return &hintError{
-				err:  fmt.Errorf("authors --coauthors: no author matches %q", filter.Name),
+				err:  fmt.Errorf("authors --coauthors: no author matches %s", quote(filter.Name)),
 				hint: "list the authors whose family name it is with: catalog authors " + filter.Family,
 			}
 		case err != nil:
@@ -111,7 +111,7 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 	}
 	if len(list) == 0 {
 		if filter != nil && !coauthors.set {
-			fmt.Fprintf(e.stderr, "catalog: no authors match %q\n", filter.Name)
+			fmt.Fprintf(e.stderr, "catalog: no authors match %s\n", quote(filter.Name))
 		} else {
 			fmt.Fprintf(e.stderr, "catalog: no authors\n")
 		}
@@ -147,12 +147,7 @@ func candidates(list []store.AuthorCount) string {
 	return b.String()
 }
 
-func nPapers(n int) string {
-	if n == 1 {
-		return "1 paper"
-	}
-	return fmt.Sprintf("%d papers", n)
-}
+func nPapers(n int) string { return plural(int64(n), "paper", "papers") }
 
 // years formats a span of years: 2019-2023, 2021, or "" when unknown.
 func years(first, last int) string {

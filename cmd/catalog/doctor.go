@@ -49,7 +49,7 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("doctor: unexpected argument %q", rest[0])
+		return usagef("doctor: unexpected argument %s", quote(rest[0]))
 	}
 	if err := mustExist(e.dbPath); err != nil {
 		return err

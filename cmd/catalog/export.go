@@ -66,7 +66,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	text := strings.Join(words, " ")
 	if len(words) > 0 && match == "" {
-		return usagef("export: no words to search for in %q", text)
+		return usagef("export: no words to search for in %s", quote(text))
 	}
 
 	st, err := store.Open(ctx, e.dbPath, store.Options{})

@@ -58,7 +58,7 @@ func (o *outputFlags) check(cmd, def string) error {
 	case o.format == "":
 		o.format = def
 	case !slices.Contains(outputFormats, o.format):
-		return usagef("%s: unknown --format %q (want one of %s)", cmd, o.format, strings.Join(outputFormats, ", "))
+		return usagef("%s: unknown --format %s (want one of %s)", cmd, quote(o.format), strings.Join(outputFormats, ", "))
 	}
 	return nil
 }

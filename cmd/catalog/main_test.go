@@ -38,6 +38,8 @@ func TestScripts(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("SEED", seed)
 			e.Setenv("CATALOG_DB", "")
+			// Bytes no one types, for messages that must escape them.
+			e.Setenv("BINARY", "\x01\xff")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

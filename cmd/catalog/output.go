@@ -32,22 +32,24 @@ const maxSymlinks = 40
 //
 // Errors name path, never the temporary file.
 func writeOutput(ctx context.Context, path string, write func(io.Writer) error) error {
+	// What the path opens, links followed by the system: /dev/fd/N (a
+	// shell's >(...)) is a link whose text names no file ("pipe:[N]").
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("cannot write %s: it is a folder", path)
+		}
+		return writeInPlace(ctx, path, path, write)
+	}
 	target, fi, err := resolveOutput(path)
 	if err != nil {
 		return err
 	}
-	switch {
-	case fi == nil || fi.Mode().IsRegular():
-		return replaceFile(path, target, fi, write)
-	case fi.IsDir():
-		return fmt.Errorf("cannot write %s: it is a folder", path)
-	}
-	return writeInPlace(ctx, path, target, write)
+	return replaceFile(path, target, fi, write)
 }
 
-// resolveOutput follows the symbolic links path may be, to the file
-// that is to be written: target, and its FileInfo (nil when it does not
-// exist yet).
+// resolveOutput follows the symbolic links path may be, to the regular
+// file that is to be replaced: target, and its FileInfo (nil when it does
+// not exist yet).
 func resolveOutput(path string) (target string, fi fs.FileInfo, err error) {
 	target = path
 	for range maxSymlinks {

@@ -86,7 +86,7 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		if opt.format == "json" {
 			fmt.Fprintln(e.stdout, "[]")
 		}
-		fmt.Fprintf(e.stderr, "catalog: no words to search for in %q\n", text)
+		fmt.Fprintf(e.stderr, "catalog: no words to search for in %s\n", quote(text))
 		return nil
 	}
 
@@ -164,14 +164,14 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 func describeSelection(text string, s selection) string {
 	var parts []string
 	if text != "" {
-		parts = append(parts, strconv.Quote(text))
+		parts = append(parts, quote(text))
 	}
 	for _, f := range []struct {
 		name string
 		v    onceString
 	}{{"--author", s.author}, {"--first-author", s.firstAuthor}, {"--title", s.title}, {"--venue", s.venue}, {"--year", s.year}} {
 		if f.v.set {
-			parts = append(parts, f.name+" "+strconv.Quote(f.v.value))
+			parts = append(parts, f.name+" "+quote(f.v.value))
 		}
 	}
 	return strings.Join(parts, " ")

@@ -178,7 +178,7 @@ func (e *env) run(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		fmt.Fprintf(stderr, "catalog: interrupted: %v\n", err)
+		fmt.Fprintf(stderr, "catalog: %s\n", interruptedMessage(err))
 		return exitInterrupted
 	}
 	fmt.Fprintf(stderr, "catalog: error: %v\n", err)
@@ -197,7 +197,7 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(help, "h", false, "")
 	showVersion := fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
+		return usagef("%s", flagMessage(err.Error()))
 	}
 	if *help {
 		printMainUsage(e.stdout)
@@ -230,7 +230,7 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 			return c.run(ctx, e, fs.Args()[1:])
 		}
 	}
-	return usagef("unknown command %q", name)
+	return usagef("unknown command %s", quote(name))
 }
 
 // newFlags makes a command's flag set with its usage text and the --db
@@ -271,7 +271,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 				}
 				return nil, err
 			}
-			return nil, usagef("%s: %v", fs.Name(), err)
+			return nil, usagef("%s: %s", fs.Name(), flagMessage(err.Error()))
 		}
 		args = fs.Args()
 		if len(args) == 0 {

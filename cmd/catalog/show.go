@@ -56,7 +56,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 		}
 		if len(found) == 0 {
 			return &hintError{
-				err:  fmt.Errorf("show %s: no paper has this id, DOI or citation key", ref),
+				err:  fmt.Errorf("show %s: no paper has this id, DOI or citation key", quote(ref)),
 				hint: "find it with: catalog query WORDS (ids are the first column)",
 			}
 		}

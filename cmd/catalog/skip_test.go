@@ -81,7 +81,7 @@ func TestSkipInvalidKeepsLaterRecords(t *testing.T) {
 			if !strings.Contains(stderr.String(), ": 4 records: 3 papers added") {
 				t.Errorf("summary does not count 4 records, 3 added:\n%s", stderr.String())
 			}
-			if !strings.Contains(stderr.String(), "1 invalid records skipped") {
+			if !strings.Contains(stderr.String(), "1 invalid record skipped") {
 				t.Errorf("summary does not count the skipped record:\n%s", stderr.String())
 			}
 		})

@@ -37,7 +37,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("stats: unexpected argument %q", rest[0])
+		return usagef("stats: unexpected argument %s", quote(rest[0]))
 	}
 	st, err := store.Open(ctx, e.dbPath, store.Options{})
 	if err != nil {
@@ -62,7 +62,7 @@ func writeStats(w io.Writer, path string, s *store.Stats) {
 	row("papers", "%d", s.Papers)
 	row("authors", "%d", s.Authors)
 	row("authorships", "%d", s.Authorships)
-	row("sources", "%d files, %d records", s.Sources, s.SourceRecords)
+	row("sources", "%s, %s", plural(s.Sources, "file", "files"), plural(s.SourceRecords, "record", "records"))
 	row("merges", "%d", s.Merges)
 	if y := years(s.FirstYear, s.LastYear); y != "" {
 		row("years", "%s", y)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -123,39 +124,8 @@ func OpenInputContext(ctx context.Context, name string, stdin io.Reader, format 
 
 // open returns the file positioned at its start, with Size and SHA256 set.
 func (in *Input) open(stdin io.Reader) (*os.File, error) {
-	h := sha256.New()
 	if in.Name == "-" {
-		tmp, err := os.CreateTemp("", "catalog-stdin-*")
-		if err != nil {
-			return nil, err
-		}
-		os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
-		in.closers = append(in.closers, tmp)
-		// Copy in a goroutine: a read from a pipe that has nothing to give
-		// blocks, and Ctrl-C must not wait for it.
-		type result struct {
-			n   int64
-			err error
-		}
-		done := make(chan result, 1)
-		go func() {
-			n, err := io.Copy(io.MultiWriter(tmp, h), stdin)
-			done <- result{n, err}
-		}()
-		var r result
-		select {
-		case r = <-done:
-		case <-in.ctx.Done():
-			return nil, in.ctx.Err()
-		}
-		n, err := r.n, r.err
-		if err != nil {
-			return nil, fmt.Errorf("read standard input: %w", err)
-		}
-		in.Size = n
-		in.SHA256 = hex.EncodeToString(h.Sum(nil))
-		_, err = tmp.Seek(0, io.SeekStart)
-		return tmp, err
+		return in.spool(stdin, "standard input")
 	}
 	st, err := os.Stat(in.Name)
 	if err != nil {
@@ -169,6 +139,12 @@ func (in *Input) open(stdin io.Reader) (*os.File, error) {
 		return nil, unwrapPathError(err)
 	}
 	in.closers = append(in.closers, f)
+	if !st.Mode().IsRegular() {
+		// A pipe (a shell's <(...), a FIFO) or a device cannot be read
+		// twice: it is spooled, as standard input is.
+		return in.spool(ctxReader{in.ctx, f}, in.Name)
+	}
+	h := sha256.New()
 	n, err := io.Copy(h, ctxReader{in.ctx, f})
 	if err != nil {
 		return nil, err
@@ -177,6 +153,49 @@ func (in *Input) open(stdin io.Reader) (*os.File, error) {
 	in.SHA256 = hex.EncodeToString(h.Sum(nil))
 	_, err = f.Seek(0, io.SeekStart)
 	return f, err
+}
+
+// spool copies r (standard input, or another stream that cannot be read
+// twice) to an unlinked temporary file, checksumming it on the way, and
+// returns the file at its start; what names r in errors.
+func (in *Input) spool(r io.Reader, what string) (*os.File, error) {
+	h := sha256.New()
+	tmp, err := os.CreateTemp("", "catalog-stdin-*")
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
+	in.closers = append(in.closers, tmp)
+	// Copy in a goroutine: a read from a pipe that has nothing to give
+	// blocks, and Ctrl-C must not wait for it.
+	type result struct {
+		n   int64
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := io.Copy(io.MultiWriter(tmp, h), r)
+		done <- result{n, err}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-in.ctx.Done():
+		return nil, in.ctx.Err()
+	}
+	var pe *os.PathError
+	if errors.As(res.err, &pe) && pe.Path == tmp.Name() {
+		// The spool's fault (a full $TMPDIR): name its folder, not the
+		// temporary file.
+		return nil, fmt.Errorf("read %s: copying it to %s: %w", what, filepath.Dir(tmp.Name()), pe.Err)
+	}
+	if res.err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, unwrapPathError(res.err))
+	}
+	in.Size = res.n
+	in.SHA256 = hex.EncodeToString(h.Sum(nil))
+	_, err = tmp.Seek(0, io.SeekStart)
+	return tmp, err
 }
 
 // unwrapPathError drops the path from an *os.PathError: callers already

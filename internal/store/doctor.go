@@ -152,7 +152,11 @@ func (s *Store) checkForeignKeys(ctx context.Context) (Check, error) {
 	}
 	var parts []string
 	for _, l := range order {
-		parts = append(parts, fmt.Sprintf("%d %s rows point to missing %s", counts[l], l.table, l.parent))
+		rows := "rows point"
+		if counts[l] == 1 {
+			rows = "row points"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s %s to missing %s", counts[l], l.table, rows, l.parent))
 	}
 	if len(parts) > 0 {
 		c.Problem = strings.Join(parts, "; ")
@@ -316,7 +320,11 @@ func repair(ctx context.Context, tx *sql.Tx, q *dbgen.Queries, want map[string]s
 		return nil, fmt.Errorf("rewrite author strings: %w", err)
 	}
 	if n > 0 {
-		done = append(done, fmt.Sprintf("rewrote the author string of %d paper(s) from authorship", n))
+		papers := "papers"
+		if n == 1 {
+			papers = "paper"
+		}
+		done = append(done, fmt.Sprintf("rewrote the author string of %d %s from authorship", n, papers))
 	}
 	if !rebuilt {
 		err := q.CheckFTSIndex(ctx)

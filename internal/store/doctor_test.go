@@ -110,7 +110,7 @@ func TestDoctor(t *testing.T) {
 			name:   "author string changed",
 			breaks: []string{"UPDATE papers SET authors = 'Nobody, At All' WHERE id = 2"},
 			check:  "authors",
-			fixed:  []string{"rewrote the author string of 1 paper(s) from authorship"},
+			fixed:  []string{"rewrote the author string of 1 paper from authorship"},
 		},
 		{
 			name: "author string changed behind the index's back",
@@ -121,7 +121,7 @@ func TestDoctor(t *testing.T) {
 			check: "authors",
 			fixed: []string{
 				"recreated trigger papers_fts_update",
-				"rewrote the author string of 1 paper(s) from authorship",
+				"rewrote the author string of 1 paper from authorship",
 				"rebuilt the full-text index",
 			},
 		},
@@ -200,7 +200,7 @@ func TestDoctorUnrepairable(t *testing.T) {
 			fk = c
 		}
 	}
-	if fk.OK() || fk.Repairable || !strings.Contains(fk.Problem, "1 authorship rows point to missing authors") {
+	if fk.OK() || fk.Repairable || !strings.Contains(fk.Problem, "1 authorship row points to missing authors") {
 		t.Errorf("foreign keys check: got %+v, want an unrepairable problem naming authorship and authors", fk)
 	}
 }
