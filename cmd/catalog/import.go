@@ -124,7 +124,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		stats store.SourceStats
 	}
 	var results []result
-	prog := startProgress(e, opt.quiet)
+	prog := startProgress(e, opt.quiet, inputs)
 	defer prog.end()
 	for _, in := range inputs {
 		prog.file(in.Name, in.Size, in.BytesRead)
@@ -141,7 +141,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		results = append(results, result{in.Name, stats})
 	}
-	prog.phase("indexing for search")
+	im.Progress = prog.phase("indexing for search")
 	if err := im.Commit(ctx); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("import: %w; nothing was imported", ctx.Err())
