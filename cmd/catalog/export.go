@@ -103,7 +103,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		case "json", "jsonl":
 			return writePapersJSON(w, papers, *format == "jsonl")
 		case "table":
-			return writePapersTable(w, papers)
+			return writePapersTable(w, papers, w == e.stdout && e.stdoutTTY)
 		}
 		return export.BibTeX(w, papers)
 	}
@@ -166,7 +166,7 @@ func writePapersJSON(w io.Writer, papers []store.Paper, lines bool) error {
 }
 
 // writePapersTable writes papers as query's table (without snippets).
-func writePapersTable(w io.Writer, papers []store.Paper) error {
+func writePapersTable(w io.Writer, papers []store.Paper, header bool) error {
 	hits := make([]store.Hit, len(papers))
 	for i, p := range papers {
 		hits[i] = store.Hit{ID: p.ID, Year: p.Year, Title: p.Title}
@@ -174,6 +174,6 @@ func writePapersTable(w io.Writer, papers []store.Paper) error {
 			hits[i].Authors = append(hits[i].Authors, a.Name)
 		}
 	}
-	writeHits(w, hits)
+	writeHits(w, hits, header)
 	return nil
 }

@@ -156,7 +156,7 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		}
 		return export.BibTeX(e.stdout, papers)
 	}
-	writeHits(e.stdout, hits)
+	writeHits(e.stdout, hits, e.stdoutTTY)
 	return nil
 }
 
@@ -219,8 +219,12 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions, window 
 }
 
 // writeHits prints hits for people: id, year and title on one line, the
-// first authors and the snippet indented below.
-func writeHits(w io.Writer, hits []store.Hit) {
+// first authors and the snippet indented below; with header (on a
+// terminal, as authors has one) a line naming the columns first.
+func writeHits(w io.Writer, hits []store.Hit, header bool) {
+	if header {
+		fmt.Fprintf(w, "%6s  %-4s  %s\n", "ID", "YEAR", "TITLE")
+	}
 	for i, h := range hits {
 		if i > 0 {
 			fmt.Fprintln(w)
