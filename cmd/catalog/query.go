@@ -98,11 +98,10 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	st.RankWindow = opt.rank
 
 	so.Limit, so.Offset, so.Ellipsis, so.Explain = opt.limit, opt.offset, "…", opt.explain
-	tty := e.stdoutTTY
 	switch {
 	case opt.format == "json" || opt.format == "jsonl":
 		so.MarkOpen, so.MarkClose = "<mark>", "</mark>"
-	case tty:
+	case e.styled():
 		so.MarkOpen, so.MarkClose = "\x1b[1m", "\x1b[0m"
 	default:
 		so.MarkOpen, so.MarkClose = "[", "]"

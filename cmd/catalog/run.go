@@ -53,6 +53,13 @@ type env struct {
 	stdoutTTY, stderrTTY bool
 }
 
+// styled reports whether stdout may carry bold text: a terminal that can
+// show it (not TERM=dumb), and no NO_COLOR (https://no-color.org: set to
+// anything but empty). Without it, matches are marked in [brackets].
+func (e *env) styled() bool {
+	return e.stdoutTTY && e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb"
+}
+
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

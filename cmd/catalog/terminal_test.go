@@ -56,3 +56,36 @@ func TestQueryTableHeader(t *testing.T) {
 		t.Errorf("export --format table on a terminal:\n%s\nwant the header", out)
 	}
 }
+
+// TestNoColor: matched words are bold on a terminal, unless NO_COLOR is
+// set (to anything) or TERM is dumb: then they are in [brackets], and no
+// escape sequence is printed.
+func TestNoColor(t *testing.T) {
+	db := terminalCatalog(t)
+	for _, tt := range []struct {
+		name string
+		vars map[string]string
+		bold bool
+	}{
+		{"terminal", map[string]string{"TERM": "xterm-256color"}, true},
+		{"NO_COLOR", map[string]string{"TERM": "xterm-256color", "NO_COLOR": "1"}, false},
+		{"NO_COLOR empty", map[string]string{"TERM": "xterm-256color", "NO_COLOR": ""}, true},
+		{"TERM=dumb", map[string]string{"TERM": "dumb"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, code := terminalRun(t, tt.vars, "--db", db, "query", "zebra")
+			if code != 0 {
+				t.Fatalf("exit %d", code)
+			}
+			if tt.bold {
+				if !strings.Contains(out, "A \x1b[1mzebra\x1b[0m abstract.") {
+					t.Errorf("got\n%q\nwant the match in bold", out)
+				}
+				return
+			}
+			if strings.Contains(out, "\x1b") || !strings.Contains(out, "A [zebra] abstract.") {
+				t.Errorf("got\n%q\nwant the match in [brackets] and no escape sequence", out)
+			}
+		})
+	}
+}
