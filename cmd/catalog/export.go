@@ -99,7 +99,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		case "csljson":
 			return export.CSLJSON(w, papers)
 		case "csv":
-			return export.CSV(w, papers)
+			return export.CSVWith(w, papers, export.CSVOptions{SpreadsheetSafe: out.safeCSV})
 		case "json", "jsonl":
 			return writePapersJSON(w, papers, *format == "jsonl")
 		case "table":

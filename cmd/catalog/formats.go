@@ -19,6 +19,7 @@ type outputFlags struct {
 	format        string
 	json          bool
 	limit, offset int
+	safeCSV       bool // export.SafeCell on text cells
 }
 
 // outputFlagsHelp is the help text for the flags add defines; def is
@@ -28,6 +29,9 @@ func outputFlagsHelp(def, limit string) string {
   --json               the same as --format json
   --limit N            at most N papers (default ` + limit + `; 0: no limit)
   --offset N           skip the first N
+  --safe-csv           for a CSV file a spreadsheet will open: a text cell
+                       that starts with = + - @ (which a spreadsheet would
+                       run as a formula) gets a ' in front
 `
 }
 
@@ -35,6 +39,7 @@ func outputFlagsHelp(def, limit string) string {
 func (o *outputFlags) add(fs *flag.FlagSet, limit int) {
 	fs.StringVar(&o.format, "format", "", "")
 	fs.BoolVar(&o.json, "json", false, "")
+	fs.BoolVar(&o.safeCSV, "safe-csv", false, "")
 	addLimitFlags(fs, &o.limit, &o.offset, limit)
 }
 
@@ -59,6 +64,9 @@ func (o *outputFlags) check(cmd, def string) error {
 		o.format = def
 	case !slices.Contains(outputFormats, o.format):
 		return usagef("%s: unknown --format %s (want one of %s)", cmd, quote(o.format), strings.Join(outputFormats, ", "))
+	}
+	if o.safeCSV && o.format != "csv" {
+		return usagef("%s: --safe-csv is for --format csv, not %s", cmd, o.format)
 	}
 	return nil
 }

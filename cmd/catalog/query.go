@@ -125,7 +125,7 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		case "json":
 			fmt.Fprintln(e.stdout, "[]")
 		case "csv":
-			writeHitsCSV(e.stdout, nil, opt.explain) // the header
+			writeHitsCSV(e.stdout, nil, opt.explain, opt.safeCSV) // the header
 		case "csljson":
 			export.CSLJSON(e.stdout, nil) // an empty array
 		}
@@ -144,7 +144,7 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	case "csv":
-		return writeHitsCSV(e.stdout, hits, opt.explain)
+		return writeHitsCSV(e.stdout, hits, opt.explain, opt.safeCSV)
 	case "bibtex", "csljson":
 		papers, err := loadPapers(ctx, st, hitIDs(hits))
 		if err != nil {
@@ -262,8 +262,13 @@ func firstAuthors(authors []string, n int) string {
 	return fmt.Sprintf("%s; et al. (%d authors)", strings.Join(authors[:n], "; "), len(authors))
 }
 
-// writeHitsCSV writes hits as CSV with a header row.
-func writeHitsCSV(w io.Writer, hits []store.Hit, explain bool) error {
+// writeHitsCSV writes hits as CSV with a header row; with safe, text
+// cells go through export.SafeCell.
+func writeHitsCSV(w io.Writer, hits []store.Hit, explain, safe bool) error {
+	text := func(s string) string { return s }
+	if safe {
+		text = export.SafeCell
+	}
 	cw := csv.NewWriter(w)
 	header := []string{"id", "year", "title", "authors", "venue", "doi", "score"}
 	if explain {
@@ -275,7 +280,7 @@ func writeHitsCSV(w io.Writer, hits []store.Hit, explain bool) error {
 		if h.Year != 0 {
 			year = strconv.Itoa(h.Year)
 		}
-		row := []string{strconv.FormatInt(h.ID, 10), year, h.Title, strings.Join(h.Authors, "; "), h.Venue, h.DOI, ""}
+		row := []string{strconv.FormatInt(h.ID, 10), year, text(h.Title), text(strings.Join(h.Authors, "; ")), text(h.Venue), text(h.DOI), ""}
 		if h.Score != 0 {
 			row[6] = strconv.FormatFloat(h.Score, 'g', -1, 64)
 		}
