@@ -19,7 +19,9 @@ Usage:
 
 REF is a paper id (as catalog query shows it), a DOI (10.1234/x, doi:...,
 https://doi.org/...) or a citation key from any source (BibTeX key, CSL id,
-RIS ID; any case). A DOI or key that several papers share shows each.
+RIS ID; any case). A DOI or key that several papers share shows each. A
+REF that names no paper is reported after the papers the others name,
+and the command exits 1.
 
 Flags:
   --json      print a JSON array of the papers, with their sources; every
@@ -48,17 +50,18 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
+	// Every paper found is shown, and a reference that names none is
+	// reported after them: one typo among several refs does not hide the
+	// others.
 	var ids []int64
+	var missing []string
 	for _, ref := range refs {
 		found, err := st.FindPapers(ctx, ref)
 		if err != nil {
 			return err
 		}
 		if len(found) == 0 {
-			return &hintError{
-				err:  fmt.Errorf("show %s: no paper has this id, DOI or citation key", quote(ref)),
-				hint: "find it with: catalog query WORDS (ids are the first column)",
-			}
+			missing = append(missing, quote(ref))
 		}
 		ids = append(ids, found...)
 	}
@@ -75,13 +78,26 @@ func runShow(ctx context.Context, e *env, args []string) error {
 		for i, p := range papers {
 			out[i] = jsonPaper(p)
 		}
-		return newJSONEncoder(e.stdout, true).Encode(out)
-	}
-	for i, p := range papers {
-		if i > 0 {
-			fmt.Fprintln(e.stdout)
+		if err := newJSONEncoder(e.stdout, true).Encode(out); err != nil {
+			return err
 		}
-		writePaper(e.stdout, p)
+	} else {
+		for i, p := range papers {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
+			}
+			writePaper(e.stdout, p)
+		}
+	}
+	if len(missing) > 0 {
+		what := "no paper has this id, DOI or citation key"
+		if len(missing) > 1 {
+			what = "no paper has these ids, DOIs or citation keys"
+		}
+		return &hintError{
+			err:  fmt.Errorf("show %s: %s", strings.Join(missing, ", "), what),
+			hint: "find it with: catalog query WORDS (ids are the first column)",
+		}
 	}
 	return nil
 }
