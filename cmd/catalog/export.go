@@ -31,7 +31,7 @@ papers as catalog show --json prints them, sources included; table is
 catalog query's table.
 
 Flags:
-` + outputFlagsHelp("bibtex", "0") + `  -o, --output FILE    write to FILE instead of standard output: a file is
+` + outputFlagsHelp("bibtex", 0) + `  -o, --output FILE    write to FILE instead of standard output: a file is
                        replaced whole, only once complete, keeping its mode;
                        a symbolic link's target is written; a FIFO or a
                        device is written in place

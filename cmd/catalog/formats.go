@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -23,11 +24,17 @@ type outputFlags struct {
 }
 
 // outputFlagsHelp is the help text for the flags add defines; def is
-// the command's default --format, limit its default --limit text.
-func outputFlagsHelp(def, limit string) string {
-	return `  --format F           ` + def + ` (default) or one of: ` + strings.Join(outputFormats, ", ") + `
+// the command's default --format, limit its default --limit (0: none).
+func outputFlagsHelp(def string, limit int) string {
+	limitDefault := "no limit"
+	if limit > 0 {
+		limitDefault = strconv.Itoa(limit)
+	}
+	formats := strings.Join(outputFormats[:len(outputFormats)-1], ", ") + " or " + outputFormats[len(outputFormats)-1]
+	return `  --format F           ` + formats + `
+                       (default ` + def + `)
   --json               the same as --format json
-  --limit N            at most N papers (default ` + limit + `; 0: no limit)
+  --limit N            at most N papers (default: ` + limitDefault + `); 0 is no limit
   --offset N           skip the first N
   --safe-csv           for a CSV file a spreadsheet will open: a text cell
                        that starts with = + - @ (which a spreadsheet would

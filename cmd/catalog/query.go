@@ -36,7 +36,7 @@ with a header row. bibtex and csljson are the hits' whole papers, as
 catalog export writes them.
 
 Flags:
-` + selectionFlags + outputFlagsHelp("table", "20") + `  --explain            show why each hit ranks where it does: the search and
+` + selectionFlags + outputFlagsHelp("table", 20) + `  --explain            show why each hit ranks where it does: the search and
                        filters run, and each hit's bm25 by column (title,
                        abstract, authors)
   --db PATH            the catalog database (default $CATALOG_DB, else ./catalog.db)
