@@ -105,7 +105,7 @@ func TestBoundedResources(t *testing.T) {
 			args: []string{writeFile(t, filepath.Join(dir, "nested.bib"), []byte(
 				"@article{deep,\n  title = {"+strings.Repeat("{", nested)+"Deep"+strings.Repeat("}", nested)+"},\n  author = {Nest, Ed},\n  year = 2020\n}\n"))},
 			code:     0,
-			want:     `nested.bib: 1 records: 1 papers added`,
+			want:     `nested.bib: 1 record: 1 paper added`,
 			rows:     "SELECT title FROM papers",
 			wantRows: "Deep",
 		},
@@ -121,7 +121,7 @@ func TestBoundedResources(t *testing.T) {
 			args: []string{writeFile(t, filepath.Join(dir, "crowd.txt"), []byte(
 				"Owner, The\nA paper with ten thousand authors\n"+authors(10000)+"\nAbstract.\n"))},
 			code:     0,
-			want:     `crowd.txt: 1 records: 1 papers added, 0 merged, 0 unchanged; 10000 authors added`,
+			want:     `crowd.txt: 1 record: 1 paper added, 0 merged, 0 unchanged; 10000 authors added`,
 			rows:     "SELECT count(*), max(position) FROM authorship",
 			wantRows: "10000|10000",
 		},

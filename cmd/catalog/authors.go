@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,10 +29,11 @@ the given name.
 Flags:
   --coauthors NAME  list the people who wrote papers with NAME, most shared
                     papers first
-  --limit N         list at most N authors (default 50; 0 lists all)
+  --limit N         list at most N authors (default 50; 0: no limit)
   --offset N        skip the first N
   --json            print a JSON array: id, name, papers (shared papers for
-                    --coauthors), first_year, last_year
+                    --coauthors), first_year, last_year (null when no
+                    paper has a year)
   --db PATH         the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
@@ -47,30 +47,27 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "authors", authorsUsage)
 	var coauthors onceString
 	fs.Var(&coauthors, "coauthors", "")
-	limit := fs.Int("limit", 50, "")
-	offset := fs.Int("offset", 0, "")
+	var limit, offset int
+	addLimitFlags(fs, &limit, &offset, 50)
 	asJSON := fs.Bool("json", false, "")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if *limit < 0 {
-		return usagef("authors: --limit must not be negative, got %d", *limit)
-	}
-	if *offset < 0 {
-		return usagef("authors: --offset must not be negative, got %d", *offset)
+	if err := checkLimit("authors", limit, offset); err != nil {
+		return err
 	}
 	if coauthors.set && len(rest) > 0 {
-		return usagef("authors: --coauthors takes the NAME; drop %q", strings.Join(rest, " "))
+		return usagef("authors: --coauthors takes the NAME; drop %s", quote(strings.Join(rest, " ")))
 	}
 	var filter *store.NameFilter
 	if name := strings.Join(rest, " "); coauthors.set || name != "" {
 		if coauthors.set {
 			name = coauthors.value
 		}
-		n, err := store.ParseNameFilter(name)
+		n, err := parseName("authors: ", name)
 		if err != nil {
-			return usagef("authors: %v", err)
+			return err
 		}
 		filter = &n
 	}
@@ -94,33 +91,27 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 			}
 		case errors.Is(err, store.ErrNotFound):
 			return &hintError{
-				err:  fmt.Errorf("authors --coauthors: no author matches %q", filter.Name),
+				err:  fmt.Errorf("authors --coauthors: no author matches %s", quote(filter.Name)),
 				hint: "list the authors whose family name it is with: catalog authors " + filter.Family,
 			}
 		case err != nil:
 			return err
 		}
 		fmt.Fprintf(e.stderr, "catalog: co-authors of %s (%s)\n", a.Name, nPapers(a.Papers))
-		if list, err = st.Coauthors(ctx, a.ID, *limit, *offset); err != nil {
+		if list, err = st.Coauthors(ctx, a.ID, limit, offset); err != nil {
 			return err
 		}
 		header = "SHARED"
-	} else if list, err = st.Authors(ctx, filter, *limit, *offset); err != nil {
+	} else if list, err = st.Authors(ctx, filter, limit, offset); err != nil {
 		return err
 	}
 
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if list == nil {
-			list = []store.AuthorCount{}
-		}
-		return enc.Encode(list)
+		return newJSONEncoder(e.stdout, true).Encode(jsonAuthors(list))
 	}
 	if len(list) == 0 {
 		if filter != nil && !coauthors.set {
-			fmt.Fprintf(e.stderr, "catalog: no authors match %q\n", filter.Name)
+			fmt.Fprintf(e.stderr, "catalog: no authors match %s\n", quote(filter.Name))
 		} else {
 			fmt.Fprintf(e.stderr, "catalog: no authors\n")
 		}
@@ -156,12 +147,7 @@ func candidates(list []store.AuthorCount) string {
 	return b.String()
 }
 
-func nPapers(n int) string {
-	if n == 1 {
-		return "1 paper"
-	}
-	return fmt.Sprintf("%d papers", n)
-}
+func nPapers(n int) string { return plural(int64(n), "paper", "papers") }
 
 // years formats a span of years: 2019-2023, 2021, or "" when unknown.
 func years(first, last int) string {

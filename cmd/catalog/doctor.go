@@ -50,7 +50,7 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("doctor: unexpected argument %q", rest[0])
+		return usagef("doctor: unexpected argument %s", quote(rest[0]))
 	}
 	st, err := openStore(ctx, e, store.Options{NoMigrate: true, MustExist: true})
 	if err != nil {

@@ -1,21 +1,18 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/catalog-dev/catalog/internal/export"
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
-const exportUsage = `Write papers out as BibTeX, CSL-JSON or CSV.
+var exportUsage = `Write papers out as BibTeX, CSL-JSON, CSV or JSON.
 
 Usage:
   catalog export [flags] [TEXT...]
@@ -28,15 +25,17 @@ characters escaped, authors as "Family, Given and ...", corporate names in
 braces, and a unique citation key per entry: the paper's own key, or
 family-year-word (chan-2023-chateval), with -2, -3 ... when taken.
 CSL-JSON is an array of items (Zotero, Pandoc, citeproc). What catalog
-exports, catalog imports back to the same papers and authors.
+exports, catalog imports back to the same papers and authors. csv has a
+column per field; json (an array) and jsonl (one object a line) are the
+papers as catalog show --json prints them, sources included; table is
+catalog query's table.
 
 Flags:
-  --format F           bibtex (default), csljson or csv
-  -o, --output FILE    write to FILE (replaced whole, only once complete)
-                       instead of standard output
-` + selectionFlags + `  --limit N            write at most N papers (default: all)
-  --offset N           skip the first N
-  --db PATH            the catalog database (default $CATALOG_DB, else ./catalog.db)
+` + outputFlagsHelp("bibtex", 0) + `  -o, --output FILE    write to FILE instead of standard output: a file is
+                       replaced whole, only once complete, keeping its mode;
+                       a symbolic link's target is written; a FIFO or a
+                       device is written in place
+` + selectionFlags + `  --db PATH            the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
   catalog export > catalog.bib
@@ -44,36 +43,30 @@ Examples:
   catalog export --format csv --year 2020- language models > recent.csv
 `
 
-// exportFormats are the --format values of catalog export.
-var exportFormats = []string{"bibtex", "csljson", "csv"}
-
 func runExport(ctx context.Context, e *env, args []string) error {
 	var sel selection
 	fs := newFlags(e, "export", exportUsage)
 	sel.addFlags(fs)
-	format := fs.String("format", "bibtex", "")
+	var out outputFlags
+	out.add(fs, 0)
 	var output string
 	fs.StringVar(&output, "output", "", "")
 	fs.StringVar(&output, "o", "", "")
-	limit := fs.Int("limit", 0, "")
-	offset := fs.Int("offset", 0, "")
 	words, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(exportFormats, *format) {
-		return usagef("export: unknown --format %q (want one of %s)", *format, strings.Join(exportFormats, ", "))
+	if err := out.check("export", "bibtex"); err != nil {
+		return err
 	}
-	if *limit < 0 || *offset < 0 {
-		return usagef("export: --limit and --offset must not be negative")
-	}
+	format := &out.format
 	match, so, err := sel.build("export", words)
 	if err != nil {
 		return err
 	}
 	text := strings.Join(words, " ")
 	if len(words) > 0 && match == "" {
-		return usagef("export: no words to search for in %q", text)
+		return usagef("export: no words to search for in %s", quote(text))
 	}
 
 	st, err := openStore(ctx, e, store.Options{MustExist: true})
@@ -82,7 +75,12 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	st.RankWindow = sel.rank
-	so.Limit, so.Offset = *limit, *offset
+	if output != "" && output != "-" {
+		if err := notTheCatalog(output, e.dbPath); err != nil {
+			return err
+		}
+	}
+	so.Limit, so.Offset = out.limit, out.offset
 	ids, err := st.Select(ctx, match, so)
 	if errors.Is(err, store.ErrQuerySyntax) {
 		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
@@ -90,7 +88,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	papers, err := loadPapers(ctx, st, ids)
+	// json and jsonl are show --json's papers, with their sources.
+	withSources := *format == "json" || *format == "jsonl"
+	papers, err := loadPapersWith(ctx, st, ids, withSources)
 	if err != nil {
 		return err
 	}
@@ -99,14 +99,18 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		case "csljson":
 			return export.CSLJSON(w, papers)
 		case "csv":
-			return export.CSV(w, papers)
+			return export.CSVWith(w, papers, export.CSVOptions{SpreadsheetSafe: out.safeCSV})
+		case "json", "jsonl":
+			return writePapersJSON(w, papers, *format == "jsonl")
+		case "table":
+			return writePapersTable(w, papers, w == e.stdout && e.stdoutTTY)
 		}
 		return export.BibTeX(w, papers)
 	}
 	if output == "" || output == "-" {
 		err = write(e.stdout)
 	} else {
-		err = writeFileAtomic(output, write)
+		err = writeOutput(ctx, output, write)
 	}
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -119,30 +123,57 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// writeFileAtomic writes path through a temporary file in the same folder,
-// renamed over it once complete: an interrupted export never leaves half a
-// file in place of a good one.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+// notTheCatalog refuses an output path that is the catalog's own file (or
+// its write-ahead log, shared memory or journal), through any link or
+// spelling: export would replace the database with its own export.
+func notTheCatalog(output, dbPath string) error {
+	out, err := os.Stat(output)
 	if err != nil {
-		return err
+		return nil // a new file (or one writeOutput will report)
 	}
-	defer os.Remove(f.Name()) // after a successful rename, there is nothing to remove
-	bw := bufio.NewWriter(f)
-	if err := write(bw); err != nil {
-		f.Close()
-		return err
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if db, err := os.Stat(dbPath + suffix); err == nil && os.SameFile(out, db) {
+			what := "the catalog database"
+			if suffix != "" {
+				what = "a file of the catalog database (" + suffix[1:] + ")"
+			}
+			return &hintError{
+				err:  fmt.Errorf("export: %s is %s; nothing was written", output, what),
+				hint: "name another file with -o",
+			}
+		}
 	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
+	return nil
+}
+
+// writePapersJSON writes papers as show --json does: an array, or with
+// lines one object a line.
+func writePapersJSON(w io.Writer, papers []store.Paper, lines bool) error {
+	if !lines {
+		out := make([]paperJSON, len(papers))
+		for i := range papers {
+			out[i] = jsonPaper(&papers[i])
+		}
+		return newJSONEncoder(w, true).Encode(out)
 	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
+	enc := newJSONEncoder(w, false)
+	for i := range papers {
+		if err := enc.Encode(jsonPaper(&papers[i])); err != nil {
+			return err
+		}
 	}
-	if err := f.Close(); err != nil {
-		return err
+	return nil
+}
+
+// writePapersTable writes papers as query's table (without snippets).
+func writePapersTable(w io.Writer, papers []store.Paper, header bool) error {
+	hits := make([]store.Hit, len(papers))
+	for i, p := range papers {
+		hits[i] = store.Hit{ID: p.ID, Year: p.Year, Title: p.Title}
+		for _, a := range p.Authors {
+			hits[i].Authors = append(hits[i].Authors, a.Name)
+		}
 	}
-	return os.Rename(f.Name(), path)
+	writeHits(w, hits, header)
+	return nil
 }

@@ -67,31 +67,31 @@ func (s *selection) build(cmd string, words []string) (match string, opt store.S
 	case "year":
 		opt.Sort = store.ByYear
 	default:
-		return "", opt, usagef("%s: unknown --sort %q (want relevance or year)", cmd, s.sort)
+		return "", opt, usagef("%s: unknown --sort %s (want relevance or year)", cmd, quote(s.sort))
 	}
 	if s.author.set {
-		n, err := store.ParseNameFilter(s.author.value)
+		n, err := parseName(cmd+": --author: ", s.author.value)
 		if err != nil {
-			return "", opt, usagef("%s: --author: %v", cmd, err)
+			return "", opt, err
 		}
 		opt.Author = &n
 	}
 	if s.firstAuthor.set {
-		n, err := store.ParseNameFilter(s.firstAuthor.value)
+		n, err := parseName(cmd+": --first-author: ", s.firstAuthor.value)
 		if err != nil {
-			return "", opt, usagef("%s: --first-author: %v", cmd, err)
+			return "", opt, err
 		}
 		opt.FirstAuthor = &n
 	}
 	if s.title.set {
 		if ftsquery.Plain(s.title.value) == "" {
-			return "", opt, usagef("%s: --title %q has no words", cmd, s.title.value)
+			return "", opt, usagef("%s: --title %s has no words", cmd, quote(s.title.value))
 		}
 		opt.Title = s.title.value
 	}
 	if s.venue.set {
 		if importer.Fold(s.venue.value) == "" {
-			return "", opt, usagef("%s: --venue %q has no words", cmd, s.venue.value)
+			return "", opt, usagef("%s: --venue %s has no words", cmd, quote(s.venue.value))
 		}
 		opt.Venue = s.venue.value
 	}
@@ -112,6 +112,17 @@ func (s *selection) build(cmd string, words []string) (match string, opt store.S
 	return match, opt, nil
 }
 
+// parseName reads a NAME argument; a mistake is a usage error that starts
+// with prefix and quotes the name as quote does (the store's %q neither
+// shortens it nor is meant for messages of the command line).
+func parseName(prefix, name string) (store.NameFilter, error) {
+	n, err := store.ParseNameFilter(name)
+	if err != nil {
+		return n, usagef("%sno name in %s: want \"Family, Given\", \"Given Family\" or a family name", prefix, quote(strings.TrimSpace(name)))
+	}
+	return n, nil
+}
+
 // parseYears reads --year: "2019", "2019-2021", "2019-" (and later) or
 // "-2021" (and earlier); an en dash works as well as a hyphen. Open sides
 // are 0.
@@ -122,11 +133,11 @@ func parseYears(s string) (from, to int, err error) {
 		v = strings.TrimSpace(v)
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 9999 || strings.HasPrefix(v, "+") {
-			return 0, fmt.Errorf("%q is not a year", v)
+			return 0, fmt.Errorf("%s is not a year", quote(v))
 		}
 		return n, nil
 	}
-	bad := fmt.Errorf("want a year (2019) or a range (2019-2021, 2019-, -2021), got %q", s)
+	bad := fmt.Errorf("want a year (2019) or a range (2019-2021, 2019-, -2021), got %s", quote(s))
 	if !isRange {
 		y, err := year(s)
 		if err != nil {
@@ -148,7 +159,7 @@ func parseYears(s string) (from, to int, err error) {
 		}
 	}
 	if from != 0 && to != 0 && from > to {
-		return 0, 0, fmt.Errorf("range %q ends before it starts", s)
+		return 0, 0, fmt.Errorf("range %s ends before it starts", quote(s))
 	}
 	return from, to, nil
 }

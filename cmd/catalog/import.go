@@ -90,7 +90,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return usagef("import: no FILE given")
 	}
 	if opt.format != "" && !importer.KnownFormat(opt.format) {
-		return usagef("import: unknown --format %q (want one of %v)", opt.format, importer.Formats)
+		return usagef("import: unknown --format %s (want one of %s)", quote(opt.format), strings.Join(importer.Formats, ", "))
 	}
 	if opt.encoding != "" && !importer.KnownEncoding(opt.encoding) {
 		return usagef("import: unknown --encoding %q (want one of %s)", opt.encoding, strings.Join(importer.Encodings, ", "))
@@ -141,7 +141,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		stats store.SourceStats
 	}
 	var results []result
-	prog := startProgress(e, opt.quiet)
+	prog := startProgress(e, opt.quiet, inputs)
 	defer prog.end()
 	for _, in := range inputs {
 		prog.file(in.Name, in.Size, in.BytesRead)
@@ -164,7 +164,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		results = append(results, result{in.Name, stats})
 	}
-	prog.phase("indexing for search")
+	im.Progress = prog.phase("indexing for search")
 	if err := im.Commit(ctx); err != nil {
 		if ctx.Err() != nil {
 			return &interruptedError{"import"}
@@ -184,14 +184,18 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// summary is the one line printed per imported file.
+// summary is the one line printed per imported file. "(already
+// imported)" says why nothing changed: the file was imported before and
+// none of its records added or merged anything this time.
 func summary(name string, s store.SourceStats) string {
-	line := fmt.Sprintf("%s: %d records: %d papers added, %d merged, %d unchanged; %d authors added",
-		name, s.Records, s.Added, s.Merged, s.Unchanged, s.AuthorsAdded)
+	n := func(k int, one, many string) string { return plural(int64(k), one, many) }
+	line := fmt.Sprintf("%s: %s: %s added, %d merged, %d unchanged; %s added",
+		name, n(s.Records, "record", "records"), n(s.Added, "paper", "papers"), s.Merged, s.Unchanged,
+		n(s.AuthorsAdded, "author", "authors"))
 	if s.Skipped > 0 {
-		line += fmt.Sprintf("; %d invalid records skipped", s.Skipped)
+		line += "; " + n(s.Skipped, "invalid record", "invalid records") + " skipped"
 	}
-	if s.Known {
+	if s.Known && s.Added == 0 && s.Merged == 0 {
 		line += " (already imported)"
 	}
 	return line

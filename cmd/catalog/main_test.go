@@ -45,6 +45,8 @@ func TestScripts(t *testing.T) {
 			e.Setenv("SAMPLE", sample)
 			e.Setenv("IMPORTER_TESTDATA", filepath.Dir(filepath.Dir(seed)))
 			e.Setenv("CATALOG_DB", "")
+			// Bytes no one types, for messages that must escape them.
+			e.Setenv("BINARY", "\x01\xff")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

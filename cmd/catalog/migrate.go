@@ -54,11 +54,11 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	if len(rest) == 1 {
 		version, err = strconv.ParseInt(rest[0], 10, 64)
 		if err != nil || version < 0 {
-			return usagef("migrate: VERSION must be a number >= 0, got %q", rest[0])
+			return usagef("migrate: VERSION must be a number >= 0, got %s", quote(rest[0]))
 		}
 	}
 	if action != "status" && action != "up" && action != "down" {
-		return usagef("migrate: unknown action %q (want status, up or down)", action)
+		return usagef("migrate: unknown action %s (want status, up or down)", quote(action))
 	}
 
 	// Only "up" may create a catalog; status and down read what is there.

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -15,7 +13,7 @@ import (
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
-const queryUsage = `Search the catalog, best matches first.
+var queryUsage = `Search the catalog, best matches first.
 
 Usage:
   catalog query [flags] [TEXT...]
@@ -29,15 +27,16 @@ Ranking is FTS5's bm25 with the title weighted above the author names and
 the abstract. Filters narrow the search; with filters and no TEXT, every
 paper that passes them is listed, newest first.
 
+Formats: table is for people (matched words in bold on a terminal, in
+[brackets] otherwise). json (an array) and jsonl (one object a line) are
+hits: id, title, authors (in order), year, venue, doi, snippet (matched
+words in <mark>...</mark>), score (bm25; lower is better) and explain;
+every field is always there, null when unknown. csv is the same columns
+with a header row. bibtex and csljson are the hits' whole papers, as
+catalog export writes them.
+
 Flags:
-` + selectionFlags + `  --limit N            show at most N hits (default 20)
-  --offset N           skip the first N hits
-  --format F           table (default), json, jsonl, csv or bibtex
-  --json               the same as --format json: one array of hits with id,
-                       title, authors (in order), year, venue, doi, snippet
-                       (matched words in <mark>...</mark>) and score (bm25;
-                       lower is better)
-  --explain            show why each hit ranks where it does: the search and
+` + selectionFlags + outputFlagsHelp("table", 20) + `  --explain            show why each hit ranks where it does: the search and
                        filters run, and each hit's bm25 by column (title,
                        abstract, authors)
   --db PATH            the catalog database (default $CATALOG_DB, else ./catalog.db)
@@ -55,22 +54,15 @@ Examples:
 
 type queryOptions struct {
 	selection
-	limit, offset int
-	format        string
-	json, explain bool
+	outputFlags
+	explain bool
 }
-
-// queryFormats are the --format values of catalog query.
-var queryFormats = []string{"table", "json", "jsonl", "csv", "bibtex"}
 
 func runQuery(ctx context.Context, e *env, args []string) error {
 	var opt queryOptions
 	fs := newFlags(e, "query", queryUsage)
 	opt.addFlags(fs)
-	fs.IntVar(&opt.limit, "limit", 20, "")
-	fs.IntVar(&opt.offset, "offset", 0, "")
-	fs.StringVar(&opt.format, "format", "", "")
-	fs.BoolVar(&opt.json, "json", false, "")
+	opt.outputFlags.add(fs, 20)
 	fs.BoolVar(&opt.explain, "explain", false, "")
 	words, err := parseArgs(fs, args)
 	if err != nil {
@@ -79,24 +71,11 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	if len(words) == 0 && !opt.hasFilter() {
 		return usagef("query: no search TEXT given, and no filter")
 	}
-	if opt.limit < 1 {
-		return usagef("query: --limit must be at least 1, got %d", opt.limit)
+	if err := opt.outputFlags.check("query", "table"); err != nil {
+		return err
 	}
-	if opt.offset < 0 {
-		return usagef("query: --offset must not be negative, got %d", opt.offset)
-	}
-	switch {
-	case opt.json && opt.format != "" && opt.format != "json":
-		return usagef("query: --json and --format %s disagree", opt.format)
-	case opt.json:
-		opt.format = "json"
-	case opt.format == "":
-		opt.format = "table"
-	case !slices.Contains(queryFormats, opt.format):
-		return usagef("query: unknown --format %q (want one of %s)", opt.format, strings.Join(queryFormats, ", "))
-	}
-	if opt.explain && opt.format == "bibtex" {
-		return usagef("query: --explain has nothing to add to BibTeX; use another --format")
+	if opt.explain && (opt.format == "bibtex" || opt.format == "csljson") {
+		return usagef("query: --explain has nothing to add to --format %s; use another --format", opt.format)
 	}
 	match, so, err := opt.build("query", words)
 	if err != nil {
@@ -107,7 +86,7 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		if opt.format == "json" {
 			fmt.Fprintln(e.stdout, "[]")
 		}
-		fmt.Fprintf(e.stderr, "catalog: no words to search for in %q\n", text)
+		fmt.Fprintf(e.stderr, "catalog: no words to search for in %s\n", quote(text))
 		return nil
 	}
 
@@ -119,11 +98,10 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	st.RankWindow = opt.rank
 
 	so.Limit, so.Offset, so.Ellipsis, so.Explain = opt.limit, opt.offset, "…", opt.explain
-	tty := isTerminal(e.stdout)
 	switch {
 	case opt.format == "json" || opt.format == "jsonl":
 		so.MarkOpen, so.MarkClose = "<mark>", "</mark>"
-	case tty:
+	case e.styled():
 		so.MarkOpen, so.MarkClose = "\x1b[1m", "\x1b[0m"
 	default:
 		so.MarkOpen, so.MarkClose = "[", "]"
@@ -147,36 +125,37 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		case "json":
 			fmt.Fprintln(e.stdout, "[]")
 		case "csv":
-			writeHitsCSV(e.stdout, nil, opt.explain) // the header
+			writeHitsCSV(e.stdout, nil, opt.explain, opt.safeCSV) // the header
+		case "csljson":
+			export.CSLJSON(e.stdout, nil) // an empty array
 		}
 		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, opt.selection))
 		return nil
 	}
 	switch opt.format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(hits)
+		return newJSONEncoder(e.stdout, true).Encode(jsonHits(hits))
 	case "jsonl":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
+		enc := newJSONEncoder(e.stdout, false)
 		for _, h := range hits {
-			if err := enc.Encode(h); err != nil {
+			if err := enc.Encode(jsonHit(h)); err != nil {
 				return err
 			}
 		}
 		return nil
 	case "csv":
-		return writeHitsCSV(e.stdout, hits, opt.explain)
-	case "bibtex":
+		return writeHitsCSV(e.stdout, hits, opt.explain, opt.safeCSV)
+	case "bibtex", "csljson":
 		papers, err := loadPapers(ctx, st, hitIDs(hits))
 		if err != nil {
 			return err
 		}
+		if opt.format == "csljson" {
+			return export.CSLJSON(e.stdout, papers)
+		}
 		return export.BibTeX(e.stdout, papers)
 	}
-	writeHits(e.stdout, hits)
+	writeHits(e.stdout, hits, e.stdoutTTY)
 	return nil
 }
 
@@ -184,14 +163,14 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 func describeSelection(text string, s selection) string {
 	var parts []string
 	if text != "" {
-		parts = append(parts, strconv.Quote(text))
+		parts = append(parts, quote(text))
 	}
 	for _, f := range []struct {
 		name string
 		v    onceString
 	}{{"--author", s.author}, {"--first-author", s.firstAuthor}, {"--title", s.title}, {"--venue", s.venue}, {"--year", s.year}} {
 		if f.v.set {
-			parts = append(parts, f.name+" "+strconv.Quote(f.v.value))
+			parts = append(parts, f.name+" "+quote(f.v.value))
 		}
 	}
 	return strings.Join(parts, " ")
@@ -239,8 +218,12 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions, window 
 }
 
 // writeHits prints hits for people: id, year and title on one line, the
-// first authors and the snippet indented below.
-func writeHits(w io.Writer, hits []store.Hit) {
+// first authors and the snippet indented below; with header (on a
+// terminal, as authors has one) a line naming the columns first.
+func writeHits(w io.Writer, hits []store.Hit, header bool) {
+	if header {
+		fmt.Fprintf(w, "%6s  %-4s  %s\n", "ID", "YEAR", "TITLE")
+	}
 	for i, h := range hits {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -279,8 +262,13 @@ func firstAuthors(authors []string, n int) string {
 	return fmt.Sprintf("%s; et al. (%d authors)", strings.Join(authors[:n], "; "), len(authors))
 }
 
-// writeHitsCSV writes hits as CSV with a header row.
-func writeHitsCSV(w io.Writer, hits []store.Hit, explain bool) error {
+// writeHitsCSV writes hits as CSV with a header row; with safe, text
+// cells go through export.SafeCell.
+func writeHitsCSV(w io.Writer, hits []store.Hit, explain, safe bool) error {
+	text := func(s string) string { return s }
+	if safe {
+		text = export.SafeCell
+	}
 	cw := csv.NewWriter(w)
 	header := []string{"id", "year", "title", "authors", "venue", "doi", "score"}
 	if explain {
@@ -292,7 +280,7 @@ func writeHitsCSV(w io.Writer, hits []store.Hit, explain bool) error {
 		if h.Year != 0 {
 			year = strconv.Itoa(h.Year)
 		}
-		row := []string{strconv.FormatInt(h.ID, 10), year, h.Title, strings.Join(h.Authors, "; "), h.Venue, h.DOI, ""}
+		row := []string{strconv.FormatInt(h.ID, 10), year, text(h.Title), text(strings.Join(h.Authors, "; ")), text(h.Venue), text(h.DOI), ""}
 		if h.Score != 0 {
 			row[6] = strconv.FormatFloat(h.Score, 'g', -1, 64)
 		}
@@ -317,12 +305,18 @@ func hitIDs(hits []store.Hit) []int64 {
 
 // loadPapers reads the full records of ids, in that order.
 func loadPapers(ctx context.Context, st *store.Store, ids []int64) ([]store.Paper, error) {
+	return loadPapersWith(ctx, st, ids, false)
+}
+
+// loadPapersWith is loadPapers, with each paper's sources when sources is
+// set.
+func loadPapersWith(ctx context.Context, st *store.Store, ids []int64, sources bool) ([]store.Paper, error) {
 	papers := make([]store.Paper, 0, len(ids))
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		p, err := st.Paper(ctx, id, false)
+		p, err := st.Paper(ctx, id, sources)
 		if err != nil {
 			return nil, err
 		}

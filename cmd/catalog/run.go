@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -48,12 +50,64 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	dbPath         string // from --db or $CATALOG_DB
+	// stdoutTTY and stderrTTY: the streams are terminals, as run found
+	// them before it wrapped stdout (tests set them).
+	stdoutTTY, stderrTTY bool
+}
+
+// styled reports whether stdout may carry bold text: a terminal that can
+// show it (not TERM=dumb), and no NO_COLOR (https://no-color.org: set to
+// anything but empty). Without it, matches are marked in [brackets].
+func (e *env) styled() bool {
+	return e.stdoutTTY && e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb"
 }
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// writeError is output that could not be written: a full disk, a closed
+// pipe or file. Data that did not arrive is a failure (exit 1), never a
+// silent success.
+type writeError struct {
+	name string // "standard output" or the file
+	err  error
+}
+
+func (e *writeError) Error() string {
+	err := e.err
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the system's reason, without Go's operation and path
+	}
+	return fmt.Sprintf("write error: %s: %v", e.name, err)
+}
+
+func (e *writeError) Unwrap() error { return e.err }
+
+// checkedWriter keeps the first error of the writes to w and fails every
+// write after it: commands print with fmt.Fprintf and tabwriter, whose
+// errors nobody reads, and run checks err at the end.
+type checkedWriter struct {
+	w    io.Writer
+	name string
+	err  error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		c.err = &writeError{name: c.name, err: err}
+	}
+	return n, c.err
 }
 
 type command struct {
@@ -83,6 +137,7 @@ Commands:
 Global flags:
   --db PATH   the catalog database (default $CATALOG_DB, else ./catalog.db)
   -h, --help  show help; "catalog <command> --help" shows a command's help
+  --version   print the version and the commit catalog was built from
 
 Examples:
   catalog import ~/Downloads/profile.txt refs.bib
@@ -104,8 +159,21 @@ func printMainUsage(w io.Writer) {
 
 // run is the whole program; main only adds the process around it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
+		stdoutTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr)}
+	return e.run(ctx, args)
+}
+
+// run runs the command line args in e, prints the error if any and
+// returns the exit code.
+func (e *env) run(ctx context.Context, args []string) int {
+	stderr := e.stderr
+	out := &checkedWriter{w: e.stdout, name: "standard output"}
+	e.stdout = out
 	err := dispatch(ctx, e, args)
+	if out.err != nil && (err == nil || errors.Is(err, flag.ErrHelp)) {
+		err = out.err // printed with Fprintf, whose error nobody read
+	}
 	switch {
 	case err == nil:
 		return exitOK
@@ -119,7 +187,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		fmt.Fprintf(stderr, "catalog: interrupted: %v\n", err)
+		fmt.Fprintf(stderr, "catalog: %s\n", interruptedMessage(err))
 		return exitInterrupted
 	}
 	fmt.Fprintf(stderr, "catalog: error: %v\n", err)
@@ -140,11 +208,16 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&e.dbPath, "db", "", "")
 	help := fs.Bool("help", false, "")
 	fs.BoolVar(help, "h", false, "")
+	showVersion := fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
+		return usagef("%s", flagMessage(err.Error()))
 	}
 	if *help {
 		printMainUsage(e.stdout)
+		return nil
+	}
+	if *showVersion {
+		fmt.Fprintln(e.stdout, version(debug.ReadBuildInfo()))
 		return nil
 	}
 	if fs.NArg() == 0 {
@@ -170,7 +243,7 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 			return c.run(ctx, e, fs.Args()[1:])
 		}
 	}
-	return usagef("unknown command %q", name)
+	return usagef("unknown command %s", quote(name))
 }
 
 // newFlags makes a command's flag set with its usage text and the --db
@@ -211,7 +284,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 				}
 				return nil, err
 			}
-			return nil, usagef("%s: %v", fs.Name(), err)
+			return nil, usagef("%s: %s", fs.Name(), flagMessage(err.Error()))
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -20,10 +19,13 @@ Usage:
 
 REF is a paper id (as catalog query shows it), a DOI (10.1234/x, doi:...,
 https://doi.org/...) or a citation key from any source (BibTeX key, CSL id,
-RIS ID; any case). A DOI or key that several papers share shows each.
+RIS ID; any case). A DOI or key that several papers share shows each. A
+REF that names no paper is reported after the papers the others name,
+and the command exits 1.
 
 Flags:
-  --json      print a JSON array of the papers, with their sources
+  --json      print a JSON array of the papers, with their sources; every
+              field is always there, null when unknown
   --db PATH   the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
@@ -48,17 +50,18 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
+	// Every paper found is shown, and a reference that names none is
+	// reported after them: one typo among several refs does not hide the
+	// others.
 	var ids []int64
+	var missing []string
 	for _, ref := range refs {
 		found, err := st.FindPapers(ctx, ref)
 		if err != nil {
 			return err
 		}
 		if len(found) == 0 {
-			return &hintError{
-				err:  fmt.Errorf("show %s: no paper has this id, DOI or citation key", ref),
-				hint: "find it with: catalog query WORDS (ids are the first column)",
-			}
+			missing = append(missing, quote(ref))
 		}
 		ids = append(ids, found...)
 	}
@@ -71,16 +74,30 @@ func runShow(ctx context.Context, e *env, args []string) error {
 		papers = append(papers, p)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(papers)
-	}
-	for i, p := range papers {
-		if i > 0 {
-			fmt.Fprintln(e.stdout)
+		out := make([]paperJSON, len(papers))
+		for i, p := range papers {
+			out[i] = jsonPaper(p)
 		}
-		writePaper(e.stdout, p)
+		if err := newJSONEncoder(e.stdout, true).Encode(out); err != nil {
+			return err
+		}
+	} else {
+		for i, p := range papers {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
+			}
+			writePaper(e.stdout, p)
+		}
+	}
+	if len(missing) > 0 {
+		what := "no paper has this id, DOI or citation key"
+		if len(missing) > 1 {
+			what = "no paper has these ids, DOIs or citation keys"
+		}
+		return &hintError{
+			err:  fmt.Errorf("show %s: %s", strings.Join(missing, ", "), what),
+			hint: "find it with: catalog query WORDS (ids are the first column)",
+		}
 	}
 	return nil
 }

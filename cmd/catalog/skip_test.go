@@ -113,7 +113,7 @@ func TestSkipInvalidKeepsLaterRecords(t *testing.T) {
 			if !strings.Contains(stderr.String(), tt.summary) {
 				t.Errorf("summary does not say %q:\n%s", tt.summary, stderr.String())
 			}
-			if skipped := strings.Contains(stderr.String(), "1 invalid records skipped"); skipped != (tt.titles == without) {
+			if skipped := strings.Contains(stderr.String(), "1 invalid record skipped"); skipped != (tt.titles == without) {
 				t.Errorf("summary counts the skipped record: %v, want %v:\n%s", skipped, tt.titles == without, stderr.String())
 			}
 			if !strings.Contains(stderr.String(), "catalog: warning: "+in+": "+strings.TrimPrefix(tt.warning, tt.file+": ")) {

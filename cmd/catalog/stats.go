@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -21,7 +20,8 @@ catalog. Papers per format count each paper under every format it came
 from, so they can add up to more than the papers.
 
 Flags:
-  --json      print one JSON object
+  --json      print one JSON object (first_year, last_year null when no
+              paper has a year)
   --db PATH   the catalog database (default $CATALOG_DB, else ./catalog.db)
 
 Examples:
@@ -37,7 +37,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("stats: unexpected argument %q", rest[0])
+		return usagef("stats: unexpected argument %s", quote(rest[0]))
 	}
 	st, err := openStore(ctx, e, store.Options{MustExist: true})
 	if err != nil {
@@ -49,9 +49,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return newJSONEncoder(e.stdout, true).Encode(jsonStats(s))
 	}
 	writeStats(e.stdout, e.dbPath, s)
 	return nil
@@ -64,7 +62,7 @@ func writeStats(w io.Writer, path string, s *store.Stats) {
 	row("papers", "%d", s.Papers)
 	row("authors", "%d", s.Authors)
 	row("authorships", "%d", s.Authorships)
-	row("sources", "%d files, %d records", s.Sources, s.SourceRecords)
+	row("sources", "%s, %s", plural(s.Sources, "file", "files"), plural(s.SourceRecords, "record", "records"))
 	row("merges", "%d", s.Merges)
 	if y := years(s.FirstYear, s.LastYear); y != "" {
 		row("years", "%s", y)

@@ -40,14 +40,17 @@
 -- migration (title 10, abstract 1, authors 4); lower is better. The
 -- authors text and the number of authorship rows, for the page's rows
 -- only (FTS5 sorts by rank itself), let Search split the names from the
--- text as for RankMatches (splitAuthors).
+-- text as for RankMatches (splitAuthors). Snippets come from the abstract
+-- (column 1, snippetColumn in rank.go): a hit's title and authors have
+-- lines of their own; FTS5 gives the abstract's opening when only they
+-- match, and NULL for a paper without an abstract.
 SELECT
     p.id,
     p.year,
     p.title,
     p.venue,
     p.doi,
-    snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet,
+    CAST(coalesce(snippet(papers_fts, 1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24), '') AS TEXT) AS snippet,
     papers_fts.rank AS score,
     p.authors,
     (SELECT count(*) FROM authorship s WHERE s.paper_id = p.id) AS author_count
@@ -82,7 +85,7 @@ SELECT
     p.title,
     p.venue,
     p.doi,
-    snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet,
+    CAST(coalesce(snippet(papers_fts, 1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24), '') AS TEXT) AS snippet,
     CAST(0 AS REAL) AS score
 FROM papers_fts
 JOIN papers p ON p.id = papers_fts.rowid
@@ -443,7 +446,7 @@ SELECT block FROM papers_fts_data WHERE id = 1;
 
 -- name: MatchSnippet :one
 -- One hit's snippet, for the hits FTS5 ranked without one (sorted by year).
-SELECT snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet
+SELECT CAST(coalesce(snippet(papers_fts, 1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24), '') AS TEXT) AS snippet
 FROM papers_fts
 WHERE papers_fts MATCH sqlc.arg(match) AND papers_fts.rowid = sqlc.arg(id);
 
@@ -728,7 +731,7 @@ SELECT count(*) FROM (
 -- weights are the migration's (title 10, abstract 1, authors 4);
 -- TestExplainWeights checks they agree with rank.
 SELECT
-    snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet,
+    CAST(coalesce(snippet(papers_fts, 1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24), '') AS TEXT) AS snippet,
     bm25(papers_fts, 10.0, 0.0, 0.0) AS title_score,
     bm25(papers_fts, 0.0, 1.0, 0.0) AS abstract_score,
     bm25(papers_fts, 0.0, 0.0, 4.0) AS authors_score,

@@ -725,7 +725,7 @@ func (q *Queries) ListPapersOfAuthor(ctx context.Context, arg ListPapersOfAuthor
 
 const matchDetail = `-- name: MatchDetail :one
 SELECT
-    snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet,
+    CAST(coalesce(snippet(papers_fts, 1, ?1, ?2, ?3, 24), '') AS TEXT) AS snippet,
     bm25(papers_fts, 10.0, 0.0, 0.0) AS title_score,
     bm25(papers_fts, 0.0, 1.0, 0.0) AS abstract_score,
     bm25(papers_fts, 0.0, 0.0, 4.0) AS authors_score,
@@ -774,7 +774,7 @@ func (q *Queries) MatchDetail(ctx context.Context, arg MatchDetailParams) (Match
 }
 
 const matchSnippet = `-- name: MatchSnippet :one
-SELECT snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet
+SELECT CAST(coalesce(snippet(papers_fts, 1, ?1, ?2, ?3, 24), '') AS TEXT) AS snippet
 FROM papers_fts
 WHERE papers_fts MATCH ?4 AND papers_fts.rowid = ?5
 `
@@ -1748,7 +1748,7 @@ SELECT
     p.title,
     p.venue,
     p.doi,
-    snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet,
+    CAST(coalesce(snippet(papers_fts, 1, ?1, ?2, ?3, 24), '') AS TEXT) AS snippet,
     papers_fts.rank AS score,
     p.authors,
     (SELECT count(*) FROM authorship s WHERE s.paper_id = p.id) AS author_count
@@ -1847,7 +1847,10 @@ type SearchPapersRow struct {
 // migration (title 10, abstract 1, authors 4); lower is better. The
 // authors text and the number of authorship rows, for the page's rows
 // only (FTS5 sorts by rank itself), let Search split the names from the
-// text as for RankMatches (splitAuthors).
+// text as for RankMatches (splitAuthors). Snippets come from the abstract
+// (column 1, snippetColumn in rank.go): a hit's title and authors have
+// lines of their own; FTS5 gives the abstract's opening when only they
+// match, and NULL for a paper without an abstract.
 func (q *Queries) SearchPapers(ctx context.Context, arg SearchPapersParams) ([]SearchPapersRow, error) {
 	rows, err := q.query(ctx, q.searchPapersStmt, searchPapers,
 		arg.MarkOpen,
@@ -1998,7 +2001,7 @@ SELECT
     p.title,
     p.venue,
     p.doi,
-    snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet,
+    CAST(coalesce(snippet(papers_fts, 1, ?1, ?2, ?3, 24), '') AS TEXT) AS snippet,
     CAST(0 AS REAL) AS score
 FROM papers_fts
 JOIN papers p ON p.id = papers_fts.rowid

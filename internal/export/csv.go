@@ -13,9 +13,25 @@ import (
 var CSVHeader = []string{"id", "key", "type", "title", "authors", "year", "month",
 	"venue", "volume", "issue", "pages", "doi", "url", "abstract"}
 
+// CSVOptions change what CSVWith writes.
+type CSVOptions struct {
+	// SpreadsheetSafe writes text cells through SafeCell, for files that
+	// a spreadsheet will open.
+	SpreadsheetSafe bool
+}
+
 // CSV writes papers as CSV (RFC 4180) with a header row; authors are
 // "Family, Given" joined by "; ", in order, as in papers.authors.
 func CSV(w io.Writer, papers []store.Paper) error {
+	return CSVWith(w, papers, CSVOptions{})
+}
+
+// CSVWith is CSV with options.
+func CSVWith(w io.Writer, papers []store.Paper, opt CSVOptions) error {
+	text := func(s string) string { return s }
+	if opt.SpreadsheetSafe {
+		text = SafeCell
+	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
@@ -27,8 +43,8 @@ func CSV(w io.Writer, papers []store.Paper) error {
 			names[k] = a.Name
 		}
 		err := cw.Write([]string{
-			strconv.FormatInt(p.ID, 10), keys[i], p.Type, p.Title, strings.Join(names, "; "),
-			itoa(p.Year), itoa(p.Month), p.Venue, p.Volume, p.Issue, p.Pages, p.DOI, p.URL, p.Abstract,
+			strconv.FormatInt(p.ID, 10), text(keys[i]), text(p.Type), text(p.Title), text(strings.Join(names, "; ")),
+			itoa(p.Year), itoa(p.Month), text(p.Venue), text(p.Volume), text(p.Issue), text(p.Pages), text(p.DOI), text(p.URL), text(p.Abstract),
 		})
 		if err != nil {
 			return err
@@ -44,4 +60,17 @@ func itoa(n int) string {
 		return ""
 	}
 	return strconv.Itoa(n)
+}
+
+// SafeCell keeps a spreadsheet from reading a text cell as a formula
+// ("CSV injection": a title "=HYPERLINK(...)" or "@SUM(...)" would run
+// when the file is opened): a cell that starts with =, +, -, @, a tab or
+// a carriage return gets a ' in front, which spreadsheets show as text
+// and do not display. Other cells are unchanged. The ' is then part of
+// the value for any other reader, which is why it is an option.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -201,3 +201,48 @@ func TestCSV(t *testing.T) {
 		t.Errorf("abstract: got %q", rows[1][13])
 	}
 }
+
+func TestSafeCell(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"},
+		{"+1", "'+1"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\tx", "'\tx"},
+		{"\rx", "'\rx"},
+		{"Attention Is All You Need", "Attention Is All You Need"},
+		{"a=b", "a=b"},
+		{"", ""},
+	} {
+		if got := SafeCell(tt.in); got != tt.want {
+			t.Errorf("SafeCell(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestCSVSpreadsheetSafe: with SpreadsheetSafe, text cells that start like
+// a formula are neutralised; numbers (id, year) and other cells are as
+// CSV writes them.
+func TestCSVSpreadsheetSafe(t *testing.T) {
+	papers := []store.Paper{{ID: 1, Title: "=cmd|' /C calc'!A0", Year: 2020, Pages: "-5", Venue: "@venue", Abstract: "plain",
+		Authors: []store.Author{{Name: "+Plus, P"}}}}
+	var plain, safe bytes.Buffer
+	if err := CSV(&plain, papers); err != nil {
+		t.Fatal(err)
+	}
+	if err := CSVWith(&safe, papers, CSVOptions{SpreadsheetSafe: true}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&safe).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rows[1]
+	want := []string{"1", "2020-cmd", "", "'=cmd|' /C calc'!A0", "'+Plus, P", "2020", "", "'@venue", "", "", "'-5", "", "", "plain"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("safe row:\n got %q\nwant %q", got, want)
+	}
+	if !strings.Contains(plain.String(), ",=cmd|' /C calc'!A0,") {
+		t.Errorf("without the option the title is as it is: %q", plain.String())
+	}
+}

@@ -134,6 +134,13 @@ at:
 // every matching term's doclist, even for one row) shows the same
 // passages; TestSnippetAgreesWithFTS5 checks it against the engine.
 func Snippet(phrases []Phrase, columns []string, open, close, ellipsis string, nToken int) string {
+	return SnippetColumn(phrases, columns, -1, open, close, ellipsis, nToken)
+}
+
+// SnippetColumn is FTS5's snippet(t, col, ...): Snippet from column col
+// only (-1: any). A row without a match in col gets col's first nToken
+// tokens, as FTS5 gives them.
+func SnippetColumn(phrases []Phrase, columns []string, col int, open, close, ellipsis string, nToken int) string {
 	toks := make([][]token, len(columns))
 	n := 0
 	for _, text := range columns {
@@ -194,8 +201,11 @@ func Snippet(phrases []Phrase, columns []string, open, close, ellipsis string, n
 		return score, max(adj, 0)
 	}
 
-	bestCol, bestStart, bestScore, colSize := 0, 0, 0, 0
+	bestCol, bestStart, bestScore, colSize := max(col, 0), 0, 0, 0
 	for c, text := range columns {
+		if col >= 0 && c != col {
+			continue
+		}
 		docSize := len(toks[c])
 		sentences := sentenceStarts(text, toks[c])
 		for _, in := range insts {

@@ -47,22 +47,30 @@ func TestSnippetAgreesWithFTS5(t *testing.T) {
 			t.Fatalf("ParseSimple(%q): not simple", q)
 		}
 		for _, n := range []int{1, 3, 8, 24, 64} {
-			rows, err := db.Query("SELECT title, abstract, authors, snippet(t, -1, '[', ']', '…', ?) FROM t WHERE t MATCH ?", n, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var cols [3]string
-				var want string
-				if err := rows.Scan(&cols[0], &cols[1], &cols[2], &want); err != nil {
+			// -1: the best column; 1: the abstract's passage, or its
+			// opening when only the title or authors match.
+			for _, col := range []int{-1, 0, 1, 2} {
+				rows, err := db.Query("SELECT title, abstract, authors, snippet(t, ?, '[', ']', '…', ?) FROM t WHERE t MATCH ?", col, n, q)
+				if err != nil {
 					t.Fatal(err)
 				}
-				if got := Snippet(phrases, cols[:], "[", "]", "…", n); got != want {
-					t.Errorf("%s, %d tokens, in %q:\n got %q\nwant %q (FTS5)", q, n, cols[0], got, want)
+				for rows.Next() {
+					var cols [3]string
+					var want string
+					if err := rows.Scan(&cols[0], &cols[1], &cols[2], &want); err != nil {
+						t.Fatal(err)
+					}
+					got := SnippetColumn(phrases, cols[:], col, "[", "]", "…", n)
+					if col < 0 {
+						got = Snippet(phrases, cols[:], "[", "]", "…", n)
+					}
+					if got != want {
+						t.Errorf("%s, column %d, %d tokens, in %q:\n got %q\nwant %q (FTS5)", q, col, n, cols[0], got, want)
+					}
 				}
-			}
-			if err := rows.Close(); err != nil {
-				t.Fatal(err)
+				if err := rows.Close(); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		var want int
@@ -123,6 +131,13 @@ func FuzzSnippet(f *testing.F) {
 		}
 		if got := Snippet(phrases, []string{a, b}, "[", "]", "…", n); got != want.String {
 			t.Fatalf("%s, %d tokens, in %q, %q:\n got %q\nwant %q (FTS5)", q, n, a, b, got, want.String)
+		}
+		// The second column's snippet, whether it matches there or not.
+		if err := db.QueryRow("SELECT snippet(t, 1, '[', ']', '…', ?) FROM t WHERE t MATCH ?", n, q).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := SnippetColumn(phrases, []string{a, b}, 1, "[", "]", "…", n); got != want.String {
+			t.Fatalf("%s, column 1, %d tokens, in %q, %q:\n got %q\nwant %q (FTS5)", q, n, a, b, got, want.String)
 		}
 	})
 }

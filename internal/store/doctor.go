@@ -363,7 +363,11 @@ func repair(ctx context.Context, tx *sql.Tx, q *dbgen.Queries, want map[string]s
 		return nil, fmt.Errorf("rewrite author strings: %w", err)
 	}
 	if n > 0 {
-		done = append(done, fmt.Sprintf("rewrote the author string of %d paper(s) from authorship", n))
+		papers := "papers"
+		if n == 1 {
+			papers = "paper"
+		}
+		done = append(done, fmt.Sprintf("rewrote the author string of %d %s from authorship", n, papers))
 	}
 	if !rebuilt {
 		err := q.CheckFTSIndex(ctx)

@@ -110,7 +110,7 @@ func TestDoctor(t *testing.T) {
 			name:   "author string changed",
 			breaks: []string{"UPDATE papers SET authors = 'Nobody, At All' WHERE id = 2"},
 			check:  "authors",
-			fixed:  []string{"rewrote the author string of 1 paper(s) from authorship"},
+			fixed:  []string{"rewrote the author string of 1 paper from authorship"},
 		},
 		{
 			name: "author string changed behind the index's back",
@@ -121,7 +121,7 @@ func TestDoctor(t *testing.T) {
 			check: "authors",
 			fixed: []string{
 				"recreated trigger papers_fts_update",
-				"rewrote the author string of 1 paper(s) from authorship",
+				"rewrote the author string of 1 paper from authorship",
 				"rebuilt the full-text index",
 			},
 		},

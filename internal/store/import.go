@@ -90,6 +90,24 @@ type Import struct {
 	allKnown     bool
 	knownRecords int
 	stats        SourceStats
+
+	// Progress, when set, is told how far Commit has gone: done of total
+	// steps (the last rows, each index and trigger set aside, the
+	// full-text index in two). A large import spends seconds there after
+	// its last record, with nothing else to show.
+	Progress  func(done, total int)
+	stepsDone int
+}
+
+// commitStep reports one more of Commit's steps done (done 0: Commit
+// starts).
+func (im *Import) commitStep(done bool) {
+	if done {
+		im.stepsDone++
+	}
+	if im.Progress != nil {
+		im.Progress(im.stepsDone, 3+len(im.setAside))
+	}
 }
 
 // maxAuthorCache bounds the author-id cache; past it the cache starts over.
@@ -395,6 +413,7 @@ func (im *Import) setAsideSchema(ctx context.Context, names []string) error {
 // and makes the import durable.
 func (im *Import) Commit(ctx context.Context) error {
 	defer im.release()
+	im.commitStep(false)
 	err := im.authorship.flush(ctx, im.conn)
 	if err == nil {
 		err = im.provenance.flush(ctx, im.conn)
@@ -403,6 +422,7 @@ func (im *Import) Commit(ctx context.Context) error {
 		// The venues the import's papers added (papers_venue_insert and
 		// _update, migration 00006) get their folded form.
 		err = im.q.FoldVenues(ctx)
+		im.commitStep(true)
 	}
 	switch {
 	case err != nil:
@@ -431,11 +451,13 @@ func (im *Import) commitIndexInPlace(ctx context.Context) error {
 		// used): one segment, as commitIndexBuilt leaves it.
 		err = im.q.OptimizeFTS(ctx)
 	}
+	im.commitStep(true)
 	for id := range im.reindex {
 		if err == nil {
 			err = im.q.IndexPaper(ctx, id)
 		}
 	}
+	im.commitStep(true)
 	im.closeQueries()
 	if err != nil {
 		return err
@@ -460,7 +482,10 @@ func (im *Import) commitIndexBuilt(ctx context.Context) error {
 	if err := im.fts.wait(); err != nil {
 		return err
 	}
-	return copyFTSIndex(ctx, im.conn)
+	im.commitStep(true)
+	err := copyFTSIndex(ctx, im.conn)
+	im.commitStep(true)
+	return err
 }
 
 // restoreSchema recreates the triggers and indexes set aside.
@@ -469,6 +494,7 @@ func (im *Import) restoreSchema(ctx context.Context) error {
 		if _, err := im.conn.ExecContext(ctx, def); err != nil {
 			return err
 		}
+		im.commitStep(true)
 	}
 	return nil
 }

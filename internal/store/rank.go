@@ -678,6 +678,12 @@ func idfs(docs docCounts) []float64 {
 // of every snippet() call in search.sql.
 const snippetTokens = 24
 
+// snippetColumn is the column snippets come from, the second argument of
+// every snippet() call in search.sql: the abstract. The title and the
+// authors are on a hit's own lines; a hit that matches only there shows
+// its abstract's opening rather than the same text again.
+const snippetColumn = 1
+
 // withSnippets makes hits of a page of candidates, each with its snippet,
 // as FTS5's snippet() would make it (ftsquery.Snippet; checked against it
 // by TestRankNewestAgreesWithFTS5).
@@ -685,7 +691,7 @@ func withSnippets(cands []rankee, phrases []ftsquery.Phrase, opt SearchOptions) 
 	hits := make([]Hit, len(cands))
 	for i, c := range cands {
 		hits[i] = c.Hit
-		hits[i].Snippet = ftsquery.Snippet(phrases, c.text[:], opt.MarkOpen, opt.MarkClose, opt.Ellipsis, snippetTokens)
+		hits[i].Snippet = ftsquery.SnippetColumn(phrases, c.text[:], snippetColumn, opt.MarkOpen, opt.MarkClose, opt.Ellipsis, snippetTokens)
 	}
 	return hits
 }

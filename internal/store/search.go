@@ -24,8 +24,9 @@ type Hit struct {
 	Authors []string `json:"authors"`
 	Venue   string   `json:"venue,omitempty"`
 	DOI     string   `json:"doi,omitempty"`
-	// Snippet is the best passage with the matched words marked; "" for a
-	// listing without search text.
+	// Snippet is the abstract's best passage with the matched words
+	// marked, or its opening when only the title or authors match; "" for
+	// a paper without an abstract, and for a listing without search text.
 	Snippet string `json:"snippet,omitempty"`
 	// Score is FTS5's bm25 rank (title 10, authors 4, abstract 1); lower
 	// is better, as in SQLite. 0 for a listing without search text.
