@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/catalog-dev/catalog/internal/importer"
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
@@ -86,27 +87,50 @@ func verbatim(s string) string {
 // "Family, Suffix, Given" (BibTeX's "von Last, Jr, First"). A name without
 // a given name is one brace group, so that a corporate name ("{Barnes and
 // Noble, Inc.}") is never split. A part with a comma or the word "and" in
-// it is braced too.
+// it is braced too, and so is any part BibTeX's rules would read otherwise:
+// a family name that ends in a suffix word ("{Breternitz Jr}, Mauricio",
+// not Jr as a suffix), a given name that is one ("{Ford}, {Jr.}").
 func BibTeXName(a store.Author) string {
 	suffix := a.Suffix()
 	if a.Given == "" && suffix == "" {
 		return "{" + TeX(a.Family) + "}"
 	}
-	part := func(s string) string {
-		t := TeX(s)
-		if strings.Contains(s, ",") || andWord.MatchString(s) {
-			return "{" + t + "}"
+	var name string
+	for _, braced := range [...]struct{ family, given bool }{{false, false}, {true, false}, {true, true}} {
+		name = joinName(namePart(a.Family, braced.family), namePart(suffix, false), namePart(a.Given, braced.given))
+		if readsBackAs(name, a) {
+			break
 		}
-		return t
-	}
-	name := part(a.Family)
-	if suffix != "" {
-		name += ", " + part(suffix)
-	}
-	if a.Given != "" {
-		name += ", " + part(a.Given)
 	}
 	return name
+}
+
+// namePart escapes one part of a name, braced when asked to or when it
+// holds a comma or the word "and".
+func namePart(s string, brace bool) string {
+	t := TeX(s)
+	if t != "" && (brace || strings.Contains(s, ",") || andWord.MatchString(s)) {
+		return "{" + t + "}"
+	}
+	return t
+}
+
+func joinName(family, suffix, given string) string {
+	name := family
+	if suffix != "" {
+		name += ", " + suffix
+	}
+	if given != "" {
+		name += ", " + given
+	}
+	return name
+}
+
+// readsBackAs reports whether the importer reads name as a: the same
+// family and given names, and the same suffix.
+func readsBackAs(name string, a store.Author) bool {
+	got, ok := importer.NormalizePerson(importer.ParseName(name))
+	return ok && got.Family == a.Family && got.Given == a.Given && got.Name == a.Name
 }
 
 var andWord = regexp.MustCompile(`(?i)(^|\s)and(\s|$)`)

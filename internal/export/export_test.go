@@ -27,6 +27,13 @@ func TestBibTeXName(t *testing.T) {
 		{"and inside", store.Author{Name: "Sand and Sons, Al", Family: "Sand and Sons", Given: "Al"}, "{Sand and Sons}, Al"},
 		{"escaped", store.Author{Name: "O'Neil_x, A~B", Family: "O'Neil_x", Given: "A~B"}, `O'Neil\_x, A\textasciitilde{}B`},
 		{"unicode", store.Author{Name: "Agić, Željko", Family: "Agić", Given: "Željko"}, "Agić, Željko"},
+		{"family ending in a suffix word", store.Author{Name: "Breternitz Jr, Mauricio", Family: "Breternitz Jr", Given: "Mauricio"}, "{Breternitz Jr}, Mauricio"},
+		{"family ending in Jr.", store.Author{Name: "de Souza Britto Jr., Alceu", Family: "de Souza Britto Jr.", Given: "Alceu"}, "{de Souza Britto Jr.}, Alceu"},
+		{"family ending in Sr.", store.Author{Name: "Gates Sr., William", Family: "Gates Sr.", Given: "William"}, "{Gates Sr.}, William"},
+		{"suffix kept apart", store.Author{Name: "Gonzalez, Jr., Ruben", Family: "Gonzalez", Given: "Ruben"}, "Gonzalez, Jr., Ruben"},
+		{"given that is a suffix word", store.Author{Name: "Ford, Jr.", Family: "Ford", Given: "Jr."}, "{Ford}, {Jr.}"},
+		{"lower-case family", store.Author{Name: "van der Berg, Jan", Family: "van der Berg", Given: "Jan"}, "van der Berg, Jan"},
+		{"lone brace", store.Author{Name: "H{o, Jan", Family: "H{o", Given: "Jan"}, `H\textbraceleft{}o, Jan`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
