@@ -30,6 +30,12 @@ type Paper struct {
 	EntryType      string
 	CitationKey    string
 	Authors        []Author
+	// Editors and Translators are the people in those roles, in order
+	// (the same Author values as authors: one person whatever the role).
+	Editors     []Author `json:",omitempty"`
+	Translators []Author `json:",omitempty"`
+	Publisher   string   `json:",omitempty"`
+	Address     string   `json:",omitempty"`
 }
 
 // Author is one person (or corporate name) in clean form.
@@ -58,6 +64,8 @@ func Normalize(rec *Record) (*Paper, error) {
 		Abstract:    CleanText(rec.Abstract),
 		EntryType:   strings.ToLower(strings.TrimSpace(rec.Type)),
 		CitationKey: strings.TrimSpace(rec.Key),
+		Publisher:   CleanText(rec.Publisher),
+		Address:     CleanText(rec.Address),
 	}
 	if p.Title == "" {
 		return nil, fmt.Errorf("record has no title")
@@ -75,16 +83,30 @@ func Normalize(rec *Record) (*Paper, error) {
 	if p.Month < 1 || p.Month > 12 {
 		p.Month = 0
 	}
-	if len(rec.Authors) > MaxAuthors {
-		return nil, fmt.Errorf("record has %d authors, more than the limit of %d", len(rec.Authors), MaxAuthors)
-	}
-	p.Authors = make([]Author, 0, len(rec.Authors))
-	for _, person := range rec.Authors {
-		if a, ok := NormalizePerson(person); ok {
-			p.Authors = append(p.Authors, a)
+	for _, role := range []struct {
+		name   string
+		people []Person
+	}{{"authors", rec.Authors}, {"editors", rec.Editors}, {"translators", rec.Translators}} {
+		if len(role.people) > MaxAuthors {
+			return nil, fmt.Errorf("record has %d %s, more than the limit of %d", len(role.people), role.name, MaxAuthors)
 		}
 	}
+	p.Authors = normalizePeople(rec.Authors)
+	p.Editors = normalizePeople(rec.Editors)
+	p.Translators = normalizePeople(rec.Translators)
 	return p, nil
+}
+
+// normalizePeople cleans a list of names, leaving out those with nothing
+// in them.
+func normalizePeople(people []Person) []Author {
+	out := make([]Author, 0, len(people))
+	for _, person := range people {
+		if a, ok := NormalizePerson(person); ok {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // NormalizePerson cleans one name: LaTeX decoded, NFC, whitespace collapsed,
