@@ -32,3 +32,27 @@ INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1);
 -- name: RebuildFTSIndex :exec
 -- https://www.sqlite.org/fts5.html#the_rebuild_command
 INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');
+
+-- The same three from schema 00009 on, where a paper without authors
+-- keeps its editors' and translators' names in papers.authors, so that a
+-- search finds it by them: the paper_names view says what it must hold.
+-- Doctor runs the queries above on an older schema.
+
+-- name: CountStaleNames :one
+SELECT count(*) FROM papers AS p JOIN paper_names AS n ON n.id = p.id
+WHERE p.authors <> n.names;
+
+-- name: StaleNames :many
+SELECT p.id, p.authors AS kept, CAST(n.names AS TEXT) AS listed
+FROM papers AS p JOIN paper_names AS n ON n.id = p.id
+WHERE p.authors <> n.names
+ORDER BY p.id
+LIMIT ?;
+
+-- name: RepairNames :execrows
+-- The FTS update trigger reindexes each paper changed.
+UPDATE papers SET authors = (SELECT n.names FROM paper_names AS n WHERE n.id = papers.id)
+WHERE id IN (
+    SELECT p.id FROM papers AS p JOIN paper_names AS n ON n.id = p.id
+    WHERE p.authors <> n.names
+);

@@ -48,6 +48,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countStaleAuthorsStmt, err = db.PrepareContext(ctx, countStaleAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountStaleAuthors: %w", err)
 	}
+	if q.countStaleNamesStmt, err = db.PrepareContext(ctx, countStaleNames); err != nil {
+		return nil, fmt.Errorf("error preparing query CountStaleNames: %w", err)
+	}
 	if q.countVenuePapersStmt, err = db.PrepareContext(ctx, countVenuePapers); err != nil {
 		return nil, fmt.Errorf("error preparing query CountVenuePapers: %w", err)
 	}
@@ -90,6 +93,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuthorStmt, err = db.PrepareContext(ctx, insertAuthor); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuthor: %w", err)
 	}
+	if q.insertEditorshipStmt, err = db.PrepareContext(ctx, insertEditorship); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertEditorship: %w", err)
+	}
 	if q.insertPaperStmt, err = db.PrepareContext(ctx, insertPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPaper: %w", err)
 	}
@@ -110,6 +116,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPaperAuthorsStmt, err = db.PrepareContext(ctx, listPaperAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperAuthors: %w", err)
+	}
+	if q.listPaperEditorsStmt, err = db.PrepareContext(ctx, listPaperEditors); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPaperEditors: %w", err)
 	}
 	if q.listPaperSourcesStmt, err = db.PrepareContext(ctx, listPaperSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperSources: %w", err)
@@ -144,8 +153,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.optimizeFTSStmt, err = db.PrepareContext(ctx, optimizeFTS); err != nil {
 		return nil, fmt.Errorf("error preparing query OptimizeFTS: %w", err)
 	}
+	if q.paperEditorNamesStmt, err = db.PrepareContext(ctx, paperEditorNames); err != nil {
+		return nil, fmt.Errorf("error preparing query PaperEditorNames: %w", err)
+	}
+	if q.paperEditorRolesStmt, err = db.PrepareContext(ctx, paperEditorRoles); err != nil {
+		return nil, fmt.Errorf("error preparing query PaperEditorRoles: %w", err)
+	}
 	if q.paperFamilyKeysStmt, err = db.PrepareContext(ctx, paperFamilyKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query PaperFamilyKeys: %w", err)
+	}
+	if q.paperHasAuthorsStmt, err = db.PrepareContext(ctx, paperHasAuthors); err != nil {
+		return nil, fmt.Errorf("error preparing query PaperHasAuthors: %w", err)
 	}
 	if q.paperIDsByCitationKeyStmt, err = db.PrepareContext(ctx, paperIDsByCitationKey); err != nil {
 		return nil, fmt.Errorf("error preparing query PaperIDsByCitationKey: %w", err)
@@ -173,6 +191,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.repairAuthorsStmt, err = db.PrepareContext(ctx, repairAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query RepairAuthors: %w", err)
+	}
+	if q.repairNamesStmt, err = db.PrepareContext(ctx, repairNames); err != nil {
+		return nil, fmt.Errorf("error preparing query RepairNames: %w", err)
 	}
 	if q.scanPapersStmt, err = db.PrepareContext(ctx, scanPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query ScanPapers: %w", err)
@@ -209,6 +230,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.staleAuthorsStmt, err = db.PrepareContext(ctx, staleAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query StaleAuthors: %w", err)
+	}
+	if q.staleNamesStmt, err = db.PrepareContext(ctx, staleNames); err != nil {
+		return nil, fmt.Errorf("error preparing query StaleNames: %w", err)
 	}
 	if q.unindexPaperStmt, err = db.PrepareContext(ctx, unindexPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query UnindexPaper: %w", err)
@@ -259,6 +283,11 @@ func (q *Queries) Close() error {
 	if q.countStaleAuthorsStmt != nil {
 		if cerr := q.countStaleAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countStaleAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.countStaleNamesStmt != nil {
+		if cerr := q.countStaleNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countStaleNamesStmt: %w", cerr)
 		}
 	}
 	if q.countVenuePapersStmt != nil {
@@ -331,6 +360,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuthorStmt: %w", cerr)
 		}
 	}
+	if q.insertEditorshipStmt != nil {
+		if cerr := q.insertEditorshipStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertEditorshipStmt: %w", cerr)
+		}
+	}
 	if q.insertPaperStmt != nil {
 		if cerr := q.insertPaperStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertPaperStmt: %w", cerr)
@@ -364,6 +398,11 @@ func (q *Queries) Close() error {
 	if q.listPaperAuthorsStmt != nil {
 		if cerr := q.listPaperAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPaperAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.listPaperEditorsStmt != nil {
+		if cerr := q.listPaperEditorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPaperEditorsStmt: %w", cerr)
 		}
 	}
 	if q.listPaperSourcesStmt != nil {
@@ -421,9 +460,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing optimizeFTSStmt: %w", cerr)
 		}
 	}
+	if q.paperEditorNamesStmt != nil {
+		if cerr := q.paperEditorNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paperEditorNamesStmt: %w", cerr)
+		}
+	}
+	if q.paperEditorRolesStmt != nil {
+		if cerr := q.paperEditorRolesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paperEditorRolesStmt: %w", cerr)
+		}
+	}
 	if q.paperFamilyKeysStmt != nil {
 		if cerr := q.paperFamilyKeysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paperFamilyKeysStmt: %w", cerr)
+		}
+	}
+	if q.paperHasAuthorsStmt != nil {
+		if cerr := q.paperHasAuthorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paperHasAuthorsStmt: %w", cerr)
 		}
 	}
 	if q.paperIDsByCitationKeyStmt != nil {
@@ -469,6 +523,11 @@ func (q *Queries) Close() error {
 	if q.repairAuthorsStmt != nil {
 		if cerr := q.repairAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing repairAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.repairNamesStmt != nil {
+		if cerr := q.repairNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing repairNamesStmt: %w", cerr)
 		}
 	}
 	if q.scanPapersStmt != nil {
@@ -531,6 +590,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing staleAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.staleNamesStmt != nil {
+		if cerr := q.staleNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing staleNamesStmt: %w", cerr)
+		}
+	}
 	if q.unindexPaperStmt != nil {
 		if cerr := q.unindexPaperStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing unindexPaperStmt: %w", cerr)
@@ -588,6 +652,7 @@ type Queries struct {
 	countPapersStmt              *sql.Stmt
 	countPapersInYearsStmt       *sql.Stmt
 	countStaleAuthorsStmt        *sql.Stmt
+	countStaleNamesStmt          *sql.Stmt
 	countVenuePapersStmt         *sql.Stmt
 	fTSAveragesStmt              *sql.Stmt
 	familyNamesStmt              *sql.Stmt
@@ -602,6 +667,7 @@ type Queries struct {
 	indexPaperStmt               *sql.Stmt
 	indexPapersAfterStmt         *sql.Stmt
 	insertAuthorStmt             *sql.Stmt
+	insertEditorshipStmt         *sql.Stmt
 	insertPaperStmt              *sql.Stmt
 	insertSourceStmt             *sql.Stmt
 	listAuthorsStmt              *sql.Stmt
@@ -609,6 +675,7 @@ type Queries struct {
 	listCoauthorsStmt            *sql.Stmt
 	listMatchingByYearStmt       *sql.Stmt
 	listPaperAuthorsStmt         *sql.Stmt
+	listPaperEditorsStmt         *sql.Stmt
 	listPaperSourcesStmt         *sql.Stmt
 	listPapersStmt               *sql.Stmt
 	listPapersInVenuesStmt       *sql.Stmt
@@ -620,7 +687,10 @@ type Queries struct {
 	maxPaperIDStmt               *sql.Stmt
 	nthNewestMatchStmt           *sql.Stmt
 	optimizeFTSStmt              *sql.Stmt
+	paperEditorNamesStmt         *sql.Stmt
+	paperEditorRolesStmt         *sql.Stmt
 	paperFamilyKeysStmt          *sql.Stmt
+	paperHasAuthorsStmt          *sql.Stmt
 	paperIDsByCitationKeyStmt    *sql.Stmt
 	paperIDsByDOIStmt            *sql.Stmt
 	papersPerFormatStmt          *sql.Stmt
@@ -630,6 +700,7 @@ type Queries struct {
 	rankMatchesInYearsStmt       *sql.Stmt
 	rebuildFTSIndexStmt          *sql.Stmt
 	repairAuthorsStmt            *sql.Stmt
+	repairNamesStmt              *sql.Stmt
 	scanPapersStmt               *sql.Stmt
 	scanPapersInYearsStmt        *sql.Stmt
 	scanPapersOfAuthorStmt       *sql.Stmt
@@ -642,6 +713,7 @@ type Queries struct {
 	setSourceOwnerStmt           *sql.Stmt
 	setSourceRecordsStmt         *sql.Stmt
 	staleAuthorsStmt             *sql.Stmt
+	staleNamesStmt               *sql.Stmt
 	unindexPaperStmt             *sql.Stmt
 	yearAtMostStmt               *sql.Stmt
 }
@@ -658,6 +730,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countPapersStmt:              q.countPapersStmt,
 		countPapersInYearsStmt:       q.countPapersInYearsStmt,
 		countStaleAuthorsStmt:        q.countStaleAuthorsStmt,
+		countStaleNamesStmt:          q.countStaleNamesStmt,
 		countVenuePapersStmt:         q.countVenuePapersStmt,
 		fTSAveragesStmt:              q.fTSAveragesStmt,
 		familyNamesStmt:              q.familyNamesStmt,
@@ -672,6 +745,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		indexPaperStmt:               q.indexPaperStmt,
 		indexPapersAfterStmt:         q.indexPapersAfterStmt,
 		insertAuthorStmt:             q.insertAuthorStmt,
+		insertEditorshipStmt:         q.insertEditorshipStmt,
 		insertPaperStmt:              q.insertPaperStmt,
 		insertSourceStmt:             q.insertSourceStmt,
 		listAuthorsStmt:              q.listAuthorsStmt,
@@ -679,6 +753,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listCoauthorsStmt:            q.listCoauthorsStmt,
 		listMatchingByYearStmt:       q.listMatchingByYearStmt,
 		listPaperAuthorsStmt:         q.listPaperAuthorsStmt,
+		listPaperEditorsStmt:         q.listPaperEditorsStmt,
 		listPaperSourcesStmt:         q.listPaperSourcesStmt,
 		listPapersStmt:               q.listPapersStmt,
 		listPapersInVenuesStmt:       q.listPapersInVenuesStmt,
@@ -690,7 +765,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		maxPaperIDStmt:               q.maxPaperIDStmt,
 		nthNewestMatchStmt:           q.nthNewestMatchStmt,
 		optimizeFTSStmt:              q.optimizeFTSStmt,
+		paperEditorNamesStmt:         q.paperEditorNamesStmt,
+		paperEditorRolesStmt:         q.paperEditorRolesStmt,
 		paperFamilyKeysStmt:          q.paperFamilyKeysStmt,
+		paperHasAuthorsStmt:          q.paperHasAuthorsStmt,
 		paperIDsByCitationKeyStmt:    q.paperIDsByCitationKeyStmt,
 		paperIDsByDOIStmt:            q.paperIDsByDOIStmt,
 		papersPerFormatStmt:          q.papersPerFormatStmt,
@@ -700,6 +778,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		rankMatchesInYearsStmt:       q.rankMatchesInYearsStmt,
 		rebuildFTSIndexStmt:          q.rebuildFTSIndexStmt,
 		repairAuthorsStmt:            q.repairAuthorsStmt,
+		repairNamesStmt:              q.repairNamesStmt,
 		scanPapersStmt:               q.scanPapersStmt,
 		scanPapersInYearsStmt:        q.scanPapersInYearsStmt,
 		scanPapersOfAuthorStmt:       q.scanPapersOfAuthorStmt,
@@ -712,6 +791,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setSourceOwnerStmt:           q.setSourceOwnerStmt,
 		setSourceRecordsStmt:         q.setSourceRecordsStmt,
 		staleAuthorsStmt:             q.staleAuthorsStmt,
+		staleNamesStmt:               q.staleNamesStmt,
 		unindexPaperStmt:             q.unindexPaperStmt,
 		yearAtMostStmt:               q.yearAtMostStmt,
 	}
