@@ -9,12 +9,14 @@ import (
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
-// CSVHeader names the columns CSV writes.
+// CSVHeader names the columns CSV writes. Columns added later go at the
+// end, so that a reader that takes them by position keeps working.
 var CSVHeader = []string{"id", "key", "type", "title", "authors", "year", "month",
-	"venue", "volume", "issue", "pages", "doi", "url", "abstract"}
+	"venue", "volume", "issue", "pages", "doi", "url", "abstract",
+	"editors", "translators", "publisher", "address"}
 
-// CSV writes papers as CSV (RFC 4180) with a header row; authors are
-// "Family, Given" joined by "; ", in order, as in papers.authors.
+// CSV writes papers as CSV (RFC 4180) with a header row; authors, editors
+// and translators are "Family, Given" joined by "; ", in order.
 func CSV(w io.Writer, papers []store.Paper) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -22,13 +24,10 @@ func CSV(w io.Writer, papers []store.Paper) error {
 	}
 	keys := Keys(papers)
 	for i, p := range papers {
-		names := make([]string, len(p.Authors))
-		for k, a := range p.Authors {
-			names[k] = a.Name
-		}
 		err := cw.Write([]string{
-			strconv.FormatInt(p.ID, 10), keys[i], p.Type, p.Title, strings.Join(names, "; "),
+			strconv.FormatInt(p.ID, 10), keys[i], p.Type, p.Title, csvNames(p.Authors),
 			itoa(p.Year), itoa(p.Month), p.Venue, p.Volume, p.Issue, p.Pages, p.DOI, p.URL, p.Abstract,
+			csvNames(p.Editors), csvNames(p.Translators), p.Publisher, p.Address,
 		})
 		if err != nil {
 			return err
@@ -36,6 +35,15 @@ func CSV(w io.Writer, papers []store.Paper) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvNames joins people's names with "; ".
+func csvNames(people []store.Author) string {
+	names := make([]string, len(people))
+	for i, a := range people {
+		names[i] = a.Name
+	}
+	return strings.Join(names, "; ")
 }
 
 // itoa is strconv.Itoa with 0 as "".

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,6 +42,20 @@ func TestBibTeXName(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestVerbatim(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://example.org/a_b%20c?x=1&y={2}", "https://example.org/a_b%20c?x=1&y={2}"},
+		{"10.1/a{b", "10.1/a%7Bb"},
+		{"x}y{z", "x%7Dy%7Bz"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := verbatim(tt.in); got != tt.want {
+			t.Errorf("verbatim(%q): got %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
@@ -100,13 +115,23 @@ var hardPapers = []store.Paper{
 			{Name: "King, Jr., Martin Luther", Family: "King", Given: "Martin Luther"},
 			{Name: "IBM Research", Family: "IBM Research"},
 			{Name: "Dai, Zheqi", Family: "Dai", Given: "Zheqi"},
-		}},
+			{Name: "Breternitz Jr, Mauricio", Family: "Breternitz Jr", Given: "Mauricio"},
+		},
+		Editors: []store.Author{
+			{Name: "Ditor, E.", Family: "Ditor", Given: "E."},
+			{Name: "Association for Computational Linguistics", Family: "Association for Computational Linguistics"},
+			{Name: "Gonzalez, Jr., Ruben", Family: "Gonzalez", Given: "Ruben"},
+		},
+		Translators: []store.Author{{Name: "Trans, Lator", Family: "Trans", Given: "Lator"}},
+		Publisher:   "Barnes & Noble {Press}", Address: "New York, NY"},
 	{ID: 2, Title: "Plain", Authors: []store.Author{{Name: "Wu, Y.", Family: "Wu", Given: "Y."}}},
+	{ID: 3, Title: "Proceedings of H{older Things", Type: "proceedings", Year: 2020,
+		Editors: []store.Author{{Name: "Zeditor, Ann", Family: "Zeditor", Given: "Ann"}}},
 }
 
 // TestBibTeXReadsBack: what BibTeX writes, the importer's own BibTeX
-// parser reads back to the same title, authors, year, month, venue, pages,
-// DOI, URL and abstract.
+// parser reads back to the same title, authors, editors, translators,
+// year, month, venue, pages, publisher, address, DOI, URL and abstract.
 func TestBibTeXReadsBack(t *testing.T) {
 	var buf bytes.Buffer
 	if err := BibTeX(&buf, hardPapers); err != nil {
@@ -114,7 +139,7 @@ func TestBibTeXReadsBack(t *testing.T) {
 	}
 	got := readBack(t, importer.NewBibTeXParser(bytes.NewReader(buf.Bytes())), buf.String())
 	compare(t, got, hardPapers, buf.String())
-	for i, want := range []string{"chan2023chateval", "wu-plain"} {
+	for i, want := range []string{"chan2023chateval", "wu-plain", "2020-proceedings"} {
 		if got[i].CitationKey != want {
 			t.Errorf("key %d: got %q, want %q", i, got[i].CitationKey, want)
 		}
@@ -125,17 +150,19 @@ func TestBibTeXReadsBack(t *testing.T) {
 func TestCSLJSONReadsBack(t *testing.T) {
 	// CSL-JSON text is plain; the importer reads it as it reads any source
 	// (LaTeX and HTML decoded), so keep to text that survives that.
-	papers := []store.Paper{hardPapers[0], hardPapers[1]}
+	papers := slices.Clone(hardPapers)
 	papers[0].Abstract = "We use 50% less & cost with $\\alpha$-divergence; x^2 and “quotes”."
 	papers[0].URL = "https://example.org/a_b"
+	papers[0].Publisher = "Barnes & Noble"
+	papers[2].Title = "Proceedings of Things"
 	var buf bytes.Buffer
 	if err := CSLJSON(&buf, papers); err != nil {
 		t.Fatal(err)
 	}
 	got := readBack(t, importer.NewCSLJSONParser(bytes.NewReader(buf.Bytes())), buf.String())
 	compare(t, got, papers, buf.String())
-	if got[0].EntryType != "paper-conference" || got[1].EntryType != "document" {
-		t.Errorf("types: got %q and %q, want paper-conference and document", got[0].EntryType, got[1].EntryType)
+	if got[0].EntryType != "paper-conference" || got[1].EntryType != "document" || got[2].EntryType != "book" {
+		t.Errorf("types: got %q, %q and %q, want paper-conference, document and book", got[0].EntryType, got[1].EntryType, got[2].EntryType)
 	}
 }
 
@@ -174,19 +201,37 @@ func compare(t *testing.T, got []*importer.Paper, want []store.Paper, text strin
 		check("abstract", g.Abstract, w.Abstract)
 		check("venue", g.Venue, w.Venue)
 		check("pages", g.Pages, w.Pages)
+		check("volume", g.Volume, w.Volume)
+		check("issue", g.Issue, w.Issue)
 		check("doi", g.DOI, w.DOI)
+		check("url", g.URL, w.URL)
+		check("publisher", g.Publisher, w.Publisher)
+		check("address", g.Address, w.Address)
 		if g.Year != w.Year || g.Month != w.Month {
 			t.Errorf("paper %d date: got %d-%d, want %d-%d", w.ID, g.Year, g.Month, w.Year, w.Month)
 		}
-		var gn, wn []string
-		for _, a := range g.Authors {
-			gn = append(gn, a.Name)
-		}
-		for _, a := range w.Authors {
-			wn = append(wn, a.Name)
-		}
-		check("authors", strings.Join(gn, "; "), strings.Join(wn, "; "))
+		check("authors", importedNames(g.Authors), storedNames(w.Authors))
+		check("editors", importedNames(g.Editors), storedNames(w.Editors))
+		check("translators", importedNames(g.Translators), storedNames(w.Translators))
 	}
+}
+
+// importedNames and storedNames list people as "Name [family|given]",
+// joined by "; ", to compare who they are, not only how they are written.
+func importedNames(people []importer.Author) string {
+	var out []string
+	for _, a := range people {
+		out = append(out, a.Name+" ["+a.Family+"|"+a.Given+"]")
+	}
+	return strings.Join(out, "; ")
+}
+
+func storedNames(people []store.Author) string {
+	var out []string
+	for _, a := range people {
+		out = append(out, a.Name+" ["+a.Family+"|"+a.Given+"]")
+	}
+	return strings.Join(out, "; ")
 }
 
 func TestCSV(t *testing.T) {
@@ -198,13 +243,17 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || strings.Join(rows[0], ",") != strings.Join(CSVHeader, ",") {
+	if len(rows) != 4 || strings.Join(rows[0], ",") != strings.Join(CSVHeader, ",") {
 		t.Fatalf("got %d rows, header %q", len(rows), rows[0])
 	}
-	if rows[1][4] != "Chan, Chi-Min; Agić, Željko; van der Berg, Jan; Barnes and Noble, Inc.; King, Jr., Martin Luther; IBM Research; Dai, Zheqi" {
+	if rows[1][4] != "Chan, Chi-Min; Agić, Željko; van der Berg, Jan; Barnes and Noble, Inc.; King, Jr., Martin Luther; IBM Research; Dai, Zheqi; Breternitz Jr, Mauricio" {
 		t.Errorf("authors: got %q", rows[1][4])
 	}
 	if rows[1][13] != hardPapers[0].Abstract {
 		t.Errorf("abstract: got %q", rows[1][13])
+	}
+	want := []string{"Ditor, E.; Association for Computational Linguistics; Gonzalez, Jr., Ruben", "Trans, Lator", "Barnes & Noble {Press}", "New York, NY"}
+	if got := rows[1][14:]; !slices.Equal(got, want) {
+		t.Errorf("editors, translators, publisher, address: got %q, want %q", got, want)
 	}
 }
