@@ -58,6 +58,8 @@ type paperJSON struct {
 	ID          int64        `json:"id"`
 	Title       string       `json:"title"`
 	Authors     []authorJSON `json:"authors"`
+	Editors     []authorJSON `json:"editors"`
+	Translators []authorJSON `json:"translators"`
 	Year        *int         `json:"year"`
 	Month       *int         `json:"month"`
 	Venue       *string      `json:"venue"`
@@ -69,6 +71,8 @@ type paperJSON struct {
 	Type        *string      `json:"type"`
 	CitationKey *string      `json:"citation_key"`
 	Abstract    *string      `json:"abstract"`
+	Publisher   *string      `json:"publisher"`
+	Address     *string      `json:"address"`
 	Sources     []sourceJSON `json:"sources"`
 }
 
@@ -99,9 +103,15 @@ func jsonPaper(p *store.Paper) paperJSON {
 		CitationKey: optString(p.CitationKey), Abstract: optString(p.Abstract),
 		Sources: make([]sourceJSON, len(p.Sources)),
 	}
-	for i, a := range p.Authors {
-		j.Authors[i] = authorJSON{ID: a.ID, Name: a.Name, Family: optString(a.Family), Given: optString(a.Given)}
+	people := func(list []store.Author) []authorJSON {
+		out := make([]authorJSON, len(list))
+		for i, a := range list {
+			out[i] = authorJSON{ID: a.ID, Name: a.Name, Family: optString(a.Family), Given: optString(a.Given)}
+		}
+		return out
 	}
+	j.Authors, j.Editors, j.Translators = people(p.Authors), people(p.Editors), people(p.Translators)
+	j.Publisher, j.Address = optString(p.Publisher), optString(p.Address)
 	for i, s := range p.Sources {
 		j.Sources[i] = sourceJSON{
 			Path: s.Path, Format: s.Format, Record: s.Record, Line: s.Line, Action: s.Action,

@@ -11,8 +11,8 @@ import (
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
-const showUsage = `Show papers in full: every field, the authors in order, the abstract,
-and every source record the paper came from.
+const showUsage = `Show papers in full: every field, the authors (and editors, translators)
+in order, the abstract, and every source record the paper came from.
 
 Usage:
   catalog show [--json] REF...
@@ -121,13 +121,17 @@ func writePaper(w io.Writer, p *store.Paper) {
 		}
 	}
 	row("id", strconv.FormatInt(p.ID, 10))
-	for i, a := range p.Authors {
-		name := ""
-		if i == 0 {
-			name = "authors"
+	people := func(role string, list []store.Author) {
+		for i, a := range list {
+			if i > 0 {
+				role = ""
+			}
+			row(role, fmt.Sprintf("%d. %s", i+1, a.Name))
 		}
-		row(name, fmt.Sprintf("%d. %s", i+1, a.Name))
 	}
+	people("authors", p.Authors)
+	people("editors", p.Editors)
+	people("translators", p.Translators)
 	date := ""
 	if p.Year != 0 {
 		date = strconv.Itoa(p.Year)
@@ -137,6 +141,8 @@ func writePaper(w io.Writer, p *store.Paper) {
 	}
 	row("year", date)
 	row("venue", p.Venue)
+	row("publisher", p.Publisher)
+	row("address", p.Address)
 	row("volume", p.Volume)
 	row("issue", p.Issue)
 	row("pages", p.Pages)

@@ -46,3 +46,33 @@ WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = authorship.paper_id)
 DELETE FROM paper_sources
 WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = paper_sources.paper_id)
    OR NOT EXISTS (SELECT 1 FROM sources AS s WHERE s.id = paper_sources.source_id);
+
+-- The same three from schema 00009 on, where a paper without authors
+-- keeps its editors' and translators' names in papers.authors, so that a
+-- search finds it by them: the paper_names view says what it must hold.
+-- Doctor runs the queries above on an older schema.
+
+-- name: CountStaleNames :one
+SELECT count(*) FROM papers AS p JOIN paper_names AS n ON n.id = p.id
+WHERE p.authors <> n.names;
+
+-- name: StaleNames :many
+SELECT p.id, p.authors AS kept, CAST(n.names AS TEXT) AS listed
+FROM papers AS p JOIN paper_names AS n ON n.id = p.id
+WHERE p.authors <> n.names
+ORDER BY p.id
+LIMIT ?;
+
+-- name: RepairNames :execrows
+-- The FTS update trigger reindexes each paper changed.
+UPDATE papers SET authors = (SELECT n.names FROM paper_names AS n WHERE n.id = papers.id)
+WHERE id IN (
+    SELECT p.id FROM papers AS p JOIN paper_names AS n ON n.id = p.id
+    WHERE p.authors <> n.names
+);
+
+-- name: DeleteDanglingEditorship :execrows
+-- editorship rows whose paper or author is gone (schema 00009 on).
+DELETE FROM editorship
+WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = editorship.paper_id)
+   OR NOT EXISTS (SELECT 1 FROM authors AS a WHERE a.id = editorship.author_id);

@@ -2,8 +2,15 @@
 
 -- name: GetPaper :one
 SELECT id, title, year, month, venue, volume, issue, pages, doi, url,
-       abstract, entry_type, citation_key
+       abstract, entry_type, citation_key, publisher, address
 FROM papers WHERE id = ?;
+
+-- name: ListPaperEditors :many
+-- A paper's editors, then its translators, each in order.
+SELECT e.role, a.id, a.name, a.family, a.given
+FROM editorship e JOIN authors a ON a.id = e.author_id
+WHERE e.paper_id = ?
+ORDER BY e.role, e.position;
 
 -- name: PaperIDsByDOI :many
 SELECT id FROM papers WHERE doi = ? ORDER BY id;

@@ -17,19 +17,19 @@ UPDATE sources SET records = ? WHERE id = ?;
 
 -- name: FindPapersByTitleKey :many
 SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
-       abstract, abstract_source, entry_type, citation_key, authors
+       abstract, abstract_source, entry_type, citation_key, authors, publisher, address
 FROM papers WHERE title_key = ? ORDER BY id LIMIT 50;
 
 -- name: FindPapersByDOI :many
 SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
-       abstract, abstract_source, entry_type, citation_key, authors
+       abstract, abstract_source, entry_type, citation_key, authors, publisher, address
 FROM papers WHERE doi = ? ORDER BY id LIMIT 50;
 
 -- name: GetPaperCandidate :one
 -- The same columns for one paper: an import into an empty catalog finds
 -- its duplicate candidates in memory, by id (internal/store/import.go).
 SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
-       abstract, abstract_source, entry_type, citation_key, authors
+       abstract, abstract_source, entry_type, citation_key, authors, publisher, address
 FROM papers WHERE id = ?;
 
 -- name: PaperFamilyKeys :many
@@ -44,17 +44,40 @@ ORDER BY s.position;
 -- and LastInsertId, a second of the corpora's import on the writer.
 INSERT INTO papers (
     title, title_source, title_key, year, month, venue, volume, issue, pages,
-    doi, url, abstract, abstract_source, entry_type, citation_key, authors
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+    doi, url, abstract, abstract_source, entry_type, citation_key, authors,
+    publisher, address
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: FillPaper :exec
 -- Fills a merged paper's missing fields; Go decides what is missing, so a
--- value here is only ever written over NULL or an empty authors string.
+-- value here is only ever written over NULL, or over an authors string
+-- that is empty or names the editors of a paper without authors.
 UPDATE papers SET
     year = ?, month = ?, venue = ?, volume = ?, issue = ?, pages = ?,
     doi = ?, url = ?, abstract = ?, abstract_source = ?, entry_type = ?,
-    citation_key = ?, authors = ?
+    citation_key = ?, authors = ?, publisher = ?, address = ?
 WHERE id = ?;
+
+-- name: InsertEditorship :exec
+-- Editors and translators are few (the corpora have none), so they are
+-- written row by row, not batched as authorship is.
+INSERT INTO editorship (paper_id, role, position, author_id) VALUES (?, ?, ?, ?);
+
+-- name: PaperEditorRoles :many
+-- The roles a paper has people in, for a merge, which adds editors (or
+-- translators) only to a paper that has none.
+SELECT DISTINCT role FROM editorship WHERE paper_id = ?;
+
+-- name: PaperEditorNames :many
+-- The names papers.authors holds for a paper without authors: editors,
+-- then translators, in order (see migration 00009).
+SELECT a.name
+FROM editorship e JOIN authors a ON a.id = e.author_id
+WHERE e.paper_id = ?
+ORDER BY e.role, e.position;
+
+-- name: PaperHasAuthors :one
+SELECT EXISTS (SELECT 1 FROM authorship WHERE paper_id = ?) AS has_authors;
 
 -- name: GetAuthorIDByKey :one
 SELECT id, name FROM authors WHERE name_key = ?;

@@ -48,11 +48,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countStaleAuthorsStmt, err = db.PrepareContext(ctx, countStaleAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountStaleAuthors: %w", err)
 	}
+	if q.countStaleNamesStmt, err = db.PrepareContext(ctx, countStaleNames); err != nil {
+		return nil, fmt.Errorf("error preparing query CountStaleNames: %w", err)
+	}
 	if q.countVenuePapersStmt, err = db.PrepareContext(ctx, countVenuePapers); err != nil {
 		return nil, fmt.Errorf("error preparing query CountVenuePapers: %w", err)
 	}
 	if q.deleteDanglingAuthorshipStmt, err = db.PrepareContext(ctx, deleteDanglingAuthorship); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDanglingAuthorship: %w", err)
+	}
+	if q.deleteDanglingEditorshipStmt, err = db.PrepareContext(ctx, deleteDanglingEditorship); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDanglingEditorship: %w", err)
 	}
 	if q.deleteDanglingPaperSourcesStmt, err = db.PrepareContext(ctx, deleteDanglingPaperSources); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDanglingPaperSources: %w", err)
@@ -99,6 +105,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuthorStmt, err = db.PrepareContext(ctx, insertAuthor); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuthor: %w", err)
 	}
+	if q.insertEditorshipStmt, err = db.PrepareContext(ctx, insertEditorship); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertEditorship: %w", err)
+	}
 	if q.insertPaperStmt, err = db.PrepareContext(ctx, insertPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPaper: %w", err)
 	}
@@ -119,6 +128,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPaperAuthorsStmt, err = db.PrepareContext(ctx, listPaperAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperAuthors: %w", err)
+	}
+	if q.listPaperEditorsStmt, err = db.PrepareContext(ctx, listPaperEditors); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPaperEditors: %w", err)
 	}
 	if q.listPaperSourcesStmt, err = db.PrepareContext(ctx, listPaperSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperSources: %w", err)
@@ -153,8 +165,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.optimizeFTSStmt, err = db.PrepareContext(ctx, optimizeFTS); err != nil {
 		return nil, fmt.Errorf("error preparing query OptimizeFTS: %w", err)
 	}
+	if q.paperEditorNamesStmt, err = db.PrepareContext(ctx, paperEditorNames); err != nil {
+		return nil, fmt.Errorf("error preparing query PaperEditorNames: %w", err)
+	}
+	if q.paperEditorRolesStmt, err = db.PrepareContext(ctx, paperEditorRoles); err != nil {
+		return nil, fmt.Errorf("error preparing query PaperEditorRoles: %w", err)
+	}
 	if q.paperFamilyKeysStmt, err = db.PrepareContext(ctx, paperFamilyKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query PaperFamilyKeys: %w", err)
+	}
+	if q.paperHasAuthorsStmt, err = db.PrepareContext(ctx, paperHasAuthors); err != nil {
+		return nil, fmt.Errorf("error preparing query PaperHasAuthors: %w", err)
 	}
 	if q.paperIDsByCitationKeyStmt, err = db.PrepareContext(ctx, paperIDsByCitationKey); err != nil {
 		return nil, fmt.Errorf("error preparing query PaperIDsByCitationKey: %w", err)
@@ -182,6 +203,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.repairAuthorsStmt, err = db.PrepareContext(ctx, repairAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query RepairAuthors: %w", err)
+	}
+	if q.repairNamesStmt, err = db.PrepareContext(ctx, repairNames); err != nil {
+		return nil, fmt.Errorf("error preparing query RepairNames: %w", err)
 	}
 	if q.scanPapersStmt, err = db.PrepareContext(ctx, scanPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query ScanPapers: %w", err)
@@ -218,6 +242,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.staleAuthorsStmt, err = db.PrepareContext(ctx, staleAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query StaleAuthors: %w", err)
+	}
+	if q.staleNamesStmt, err = db.PrepareContext(ctx, staleNames); err != nil {
+		return nil, fmt.Errorf("error preparing query StaleNames: %w", err)
 	}
 	if q.unindexPaperStmt, err = db.PrepareContext(ctx, unindexPaper); err != nil {
 		return nil, fmt.Errorf("error preparing query UnindexPaper: %w", err)
@@ -270,6 +297,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countStaleAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.countStaleNamesStmt != nil {
+		if cerr := q.countStaleNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countStaleNamesStmt: %w", cerr)
+		}
+	}
 	if q.countVenuePapersStmt != nil {
 		if cerr := q.countVenuePapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countVenuePapersStmt: %w", cerr)
@@ -278,6 +310,11 @@ func (q *Queries) Close() error {
 	if q.deleteDanglingAuthorshipStmt != nil {
 		if cerr := q.deleteDanglingAuthorshipStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteDanglingAuthorshipStmt: %w", cerr)
+		}
+	}
+	if q.deleteDanglingEditorshipStmt != nil {
+		if cerr := q.deleteDanglingEditorshipStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDanglingEditorshipStmt: %w", cerr)
 		}
 	}
 	if q.deleteDanglingPaperSourcesStmt != nil {
@@ -355,6 +392,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuthorStmt: %w", cerr)
 		}
 	}
+	if q.insertEditorshipStmt != nil {
+		if cerr := q.insertEditorshipStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertEditorshipStmt: %w", cerr)
+		}
+	}
 	if q.insertPaperStmt != nil {
 		if cerr := q.insertPaperStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertPaperStmt: %w", cerr)
@@ -388,6 +430,11 @@ func (q *Queries) Close() error {
 	if q.listPaperAuthorsStmt != nil {
 		if cerr := q.listPaperAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPaperAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.listPaperEditorsStmt != nil {
+		if cerr := q.listPaperEditorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPaperEditorsStmt: %w", cerr)
 		}
 	}
 	if q.listPaperSourcesStmt != nil {
@@ -445,9 +492,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing optimizeFTSStmt: %w", cerr)
 		}
 	}
+	if q.paperEditorNamesStmt != nil {
+		if cerr := q.paperEditorNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paperEditorNamesStmt: %w", cerr)
+		}
+	}
+	if q.paperEditorRolesStmt != nil {
+		if cerr := q.paperEditorRolesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paperEditorRolesStmt: %w", cerr)
+		}
+	}
 	if q.paperFamilyKeysStmt != nil {
 		if cerr := q.paperFamilyKeysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing paperFamilyKeysStmt: %w", cerr)
+		}
+	}
+	if q.paperHasAuthorsStmt != nil {
+		if cerr := q.paperHasAuthorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing paperHasAuthorsStmt: %w", cerr)
 		}
 	}
 	if q.paperIDsByCitationKeyStmt != nil {
@@ -493,6 +555,11 @@ func (q *Queries) Close() error {
 	if q.repairAuthorsStmt != nil {
 		if cerr := q.repairAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing repairAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.repairNamesStmt != nil {
+		if cerr := q.repairNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing repairNamesStmt: %w", cerr)
 		}
 	}
 	if q.scanPapersStmt != nil {
@@ -555,6 +622,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing staleAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.staleNamesStmt != nil {
+		if cerr := q.staleNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing staleNamesStmt: %w", cerr)
+		}
+	}
 	if q.unindexPaperStmt != nil {
 		if cerr := q.unindexPaperStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing unindexPaperStmt: %w", cerr)
@@ -612,8 +684,10 @@ type Queries struct {
 	countPapersStmt                 *sql.Stmt
 	countPapersInYearsStmt          *sql.Stmt
 	countStaleAuthorsStmt           *sql.Stmt
+	countStaleNamesStmt             *sql.Stmt
 	countVenuePapersStmt            *sql.Stmt
 	deleteDanglingAuthorshipStmt    *sql.Stmt
+	deleteDanglingEditorshipStmt    *sql.Stmt
 	deleteDanglingPaperSourcesStmt  *sql.Stmt
 	deleteDanglingSourceRecordsStmt *sql.Stmt
 	fTSAveragesStmt                 *sql.Stmt
@@ -629,6 +703,7 @@ type Queries struct {
 	indexPaperStmt                  *sql.Stmt
 	indexPapersAfterStmt            *sql.Stmt
 	insertAuthorStmt                *sql.Stmt
+	insertEditorshipStmt            *sql.Stmt
 	insertPaperStmt                 *sql.Stmt
 	insertSourceStmt                *sql.Stmt
 	listAuthorsStmt                 *sql.Stmt
@@ -636,6 +711,7 @@ type Queries struct {
 	listCoauthorsStmt               *sql.Stmt
 	listMatchingByYearStmt          *sql.Stmt
 	listPaperAuthorsStmt            *sql.Stmt
+	listPaperEditorsStmt            *sql.Stmt
 	listPaperSourcesStmt            *sql.Stmt
 	listPapersStmt                  *sql.Stmt
 	listPapersInVenuesStmt          *sql.Stmt
@@ -647,7 +723,10 @@ type Queries struct {
 	maxPaperIDStmt                  *sql.Stmt
 	nthNewestMatchStmt              *sql.Stmt
 	optimizeFTSStmt                 *sql.Stmt
+	paperEditorNamesStmt            *sql.Stmt
+	paperEditorRolesStmt            *sql.Stmt
 	paperFamilyKeysStmt             *sql.Stmt
+	paperHasAuthorsStmt             *sql.Stmt
 	paperIDsByCitationKeyStmt       *sql.Stmt
 	paperIDsByDOIStmt               *sql.Stmt
 	papersPerFormatStmt             *sql.Stmt
@@ -657,6 +736,7 @@ type Queries struct {
 	rankMatchesInYearsStmt          *sql.Stmt
 	rebuildFTSIndexStmt             *sql.Stmt
 	repairAuthorsStmt               *sql.Stmt
+	repairNamesStmt                 *sql.Stmt
 	scanPapersStmt                  *sql.Stmt
 	scanPapersInYearsStmt           *sql.Stmt
 	scanPapersOfAuthorStmt          *sql.Stmt
@@ -669,6 +749,7 @@ type Queries struct {
 	setSourceOwnerStmt              *sql.Stmt
 	setSourceRecordsStmt            *sql.Stmt
 	staleAuthorsStmt                *sql.Stmt
+	staleNamesStmt                  *sql.Stmt
 	unindexPaperStmt                *sql.Stmt
 	yearAtMostStmt                  *sql.Stmt
 }
@@ -685,8 +766,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countPapersStmt:                 q.countPapersStmt,
 		countPapersInYearsStmt:          q.countPapersInYearsStmt,
 		countStaleAuthorsStmt:           q.countStaleAuthorsStmt,
+		countStaleNamesStmt:             q.countStaleNamesStmt,
 		countVenuePapersStmt:            q.countVenuePapersStmt,
 		deleteDanglingAuthorshipStmt:    q.deleteDanglingAuthorshipStmt,
+		deleteDanglingEditorshipStmt:    q.deleteDanglingEditorshipStmt,
 		deleteDanglingPaperSourcesStmt:  q.deleteDanglingPaperSourcesStmt,
 		deleteDanglingSourceRecordsStmt: q.deleteDanglingSourceRecordsStmt,
 		fTSAveragesStmt:                 q.fTSAveragesStmt,
@@ -702,6 +785,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		indexPaperStmt:                  q.indexPaperStmt,
 		indexPapersAfterStmt:            q.indexPapersAfterStmt,
 		insertAuthorStmt:                q.insertAuthorStmt,
+		insertEditorshipStmt:            q.insertEditorshipStmt,
 		insertPaperStmt:                 q.insertPaperStmt,
 		insertSourceStmt:                q.insertSourceStmt,
 		listAuthorsStmt:                 q.listAuthorsStmt,
@@ -709,6 +793,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listCoauthorsStmt:               q.listCoauthorsStmt,
 		listMatchingByYearStmt:          q.listMatchingByYearStmt,
 		listPaperAuthorsStmt:            q.listPaperAuthorsStmt,
+		listPaperEditorsStmt:            q.listPaperEditorsStmt,
 		listPaperSourcesStmt:            q.listPaperSourcesStmt,
 		listPapersStmt:                  q.listPapersStmt,
 		listPapersInVenuesStmt:          q.listPapersInVenuesStmt,
@@ -720,7 +805,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		maxPaperIDStmt:                  q.maxPaperIDStmt,
 		nthNewestMatchStmt:              q.nthNewestMatchStmt,
 		optimizeFTSStmt:                 q.optimizeFTSStmt,
+		paperEditorNamesStmt:            q.paperEditorNamesStmt,
+		paperEditorRolesStmt:            q.paperEditorRolesStmt,
 		paperFamilyKeysStmt:             q.paperFamilyKeysStmt,
+		paperHasAuthorsStmt:             q.paperHasAuthorsStmt,
 		paperIDsByCitationKeyStmt:       q.paperIDsByCitationKeyStmt,
 		paperIDsByDOIStmt:               q.paperIDsByDOIStmt,
 		papersPerFormatStmt:             q.papersPerFormatStmt,
@@ -730,6 +818,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		rankMatchesInYearsStmt:          q.rankMatchesInYearsStmt,
 		rebuildFTSIndexStmt:             q.rebuildFTSIndexStmt,
 		repairAuthorsStmt:               q.repairAuthorsStmt,
+		repairNamesStmt:                 q.repairNamesStmt,
 		scanPapersStmt:                  q.scanPapersStmt,
 		scanPapersInYearsStmt:           q.scanPapersInYearsStmt,
 		scanPapersOfAuthorStmt:          q.scanPapersOfAuthorStmt,
@@ -742,6 +831,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setSourceOwnerStmt:              q.setSourceOwnerStmt,
 		setSourceRecordsStmt:            q.setSourceRecordsStmt,
 		staleAuthorsStmt:                q.staleAuthorsStmt,
+		staleNamesStmt:                  q.staleNamesStmt,
 		unindexPaperStmt:                q.unindexPaperStmt,
 		yearAtMostStmt:                  q.yearAtMostStmt,
 	}

@@ -39,6 +39,23 @@ func (q *Queries) CountStaleAuthors(ctx context.Context) (int64, error) {
 	return count, err
 }
 
+const countStaleNames = `-- name: CountStaleNames :one
+
+SELECT count(*) FROM papers AS p JOIN paper_names AS n ON n.id = p.id
+WHERE p.authors <> n.names
+`
+
+// The same three from schema 00009 on, where a paper without authors
+// keeps its editors' and translators' names in papers.authors, so that a
+// search finds it by them: the paper_names view says what it must hold.
+// Doctor runs the queries above on an older schema.
+func (q *Queries) CountStaleNames(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.countStaleNamesStmt, countStaleNames)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const deleteDanglingAuthorship = `-- name: DeleteDanglingAuthorship :execrows
 DELETE FROM authorship
 WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = authorship.paper_id)
@@ -49,6 +66,21 @@ WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = authorship.paper_id)
 // foreign keys off, before migration 00008's triggers).
 func (q *Queries) DeleteDanglingAuthorship(ctx context.Context) (int64, error) {
 	result, err := q.exec(ctx, q.deleteDanglingAuthorshipStmt, deleteDanglingAuthorship)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const deleteDanglingEditorship = `-- name: DeleteDanglingEditorship :execrows
+DELETE FROM editorship
+WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = editorship.paper_id)
+   OR NOT EXISTS (SELECT 1 FROM authors AS a WHERE a.id = editorship.author_id)
+`
+
+// editorship rows whose paper or author is gone (schema 00009 on).
+func (q *Queries) DeleteDanglingEditorship(ctx context.Context) (int64, error) {
+	result, err := q.exec(ctx, q.deleteDanglingEditorshipStmt, deleteDanglingEditorship)
 	if err != nil {
 		return 0, err
 	}
@@ -98,6 +130,23 @@ func (q *Queries) RepairAuthors(ctx context.Context) (int64, error) {
 	return result.RowsAffected()
 }
 
+const repairNames = `-- name: RepairNames :execrows
+UPDATE papers SET authors = (SELECT n.names FROM paper_names AS n WHERE n.id = papers.id)
+WHERE id IN (
+    SELECT p.id FROM papers AS p JOIN paper_names AS n ON n.id = p.id
+    WHERE p.authors <> n.names
+)
+`
+
+// The FTS update trigger reindexes each paper changed.
+func (q *Queries) RepairNames(ctx context.Context) (int64, error) {
+	result, err := q.exec(ctx, q.repairNamesStmt, repairNames)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const staleAuthors = `-- name: StaleAuthors :many
 SELECT p.id, p.authors AS kept, CAST(pl.authors AS TEXT) AS listed
 FROM papers AS p JOIN paper_list AS pl ON pl.id = p.id
@@ -121,6 +170,43 @@ func (q *Queries) StaleAuthors(ctx context.Context, limit int64) ([]StaleAuthors
 	var items []StaleAuthorsRow
 	for rows.Next() {
 		var i StaleAuthorsRow
+		if err := rows.Scan(&i.ID, &i.Kept, &i.Listed); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const staleNames = `-- name: StaleNames :many
+SELECT p.id, p.authors AS kept, CAST(n.names AS TEXT) AS listed
+FROM papers AS p JOIN paper_names AS n ON n.id = p.id
+WHERE p.authors <> n.names
+ORDER BY p.id
+LIMIT ?
+`
+
+type StaleNamesRow struct {
+	ID     int64
+	Kept   string
+	Listed string
+}
+
+func (q *Queries) StaleNames(ctx context.Context, limit int64) ([]StaleNamesRow, error) {
+	rows, err := q.query(ctx, q.staleNamesStmt, staleNames, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StaleNamesRow
+	for rows.Next() {
+		var i StaleNamesRow
 		if err := rows.Scan(&i.ID, &i.Kept, &i.Listed); err != nil {
 			return nil, err
 		}

@@ -52,7 +52,7 @@ func (q *Queries) CatalogCounts(ctx context.Context) (CatalogCountsRow, error) {
 const getPaper = `-- name: GetPaper :one
 
 SELECT id, title, year, month, venue, volume, issue, pages, doi, url,
-       abstract, entry_type, citation_key
+       abstract, entry_type, citation_key, publisher, address
 FROM papers WHERE id = ?
 `
 
@@ -70,6 +70,8 @@ type GetPaperRow struct {
 	Abstract    sql.NullString
 	EntryType   sql.NullString
 	CitationKey sql.NullString
+	Publisher   sql.NullString
+	Address     sql.NullString
 }
 
 // Queries behind catalog show, authors and stats. Keep this file ASCII (sqlc).
@@ -90,6 +92,8 @@ func (q *Queries) GetPaper(ctx context.Context, id int64) (GetPaperRow, error) {
 		&i.Abstract,
 		&i.EntryType,
 		&i.CitationKey,
+		&i.Publisher,
+		&i.Address,
 	)
 	return i, err
 }
@@ -204,6 +208,51 @@ func (q *Queries) ListCoauthors(ctx context.Context, arg ListCoauthorsParams) ([
 			&i.Papers,
 			&i.FirstYear,
 			&i.LastYear,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPaperEditors = `-- name: ListPaperEditors :many
+SELECT e.role, a.id, a.name, a.family, a.given
+FROM editorship e JOIN authors a ON a.id = e.author_id
+WHERE e.paper_id = ?
+ORDER BY e.role, e.position
+`
+
+type ListPaperEditorsRow struct {
+	Role   string
+	ID     int64
+	Name   string
+	Family string
+	Given  string
+}
+
+// A paper's editors, then its translators, each in order.
+func (q *Queries) ListPaperEditors(ctx context.Context, paperID int64) ([]ListPaperEditorsRow, error) {
+	rows, err := q.query(ctx, q.listPaperEditorsStmt, listPaperEditors, paperID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListPaperEditorsRow
+	for rows.Next() {
+		var i ListPaperEditorsRow
+		if err := rows.Scan(
+			&i.Role,
+			&i.ID,
+			&i.Name,
+			&i.Family,
+			&i.Given,
 		); err != nil {
 			return nil, err
 		}

@@ -26,7 +26,7 @@ const fillPaper = `-- name: FillPaper :exec
 UPDATE papers SET
     year = ?, month = ?, venue = ?, volume = ?, issue = ?, pages = ?,
     doi = ?, url = ?, abstract = ?, abstract_source = ?, entry_type = ?,
-    citation_key = ?, authors = ?
+    citation_key = ?, authors = ?, publisher = ?, address = ?
 WHERE id = ?
 `
 
@@ -44,11 +44,14 @@ type FillPaperParams struct {
 	EntryType      sql.NullString
 	CitationKey    sql.NullString
 	Authors        string
+	Publisher      sql.NullString
+	Address        sql.NullString
 	ID             int64
 }
 
 // Fills a merged paper's missing fields; Go decides what is missing, so a
-// value here is only ever written over NULL or an empty authors string.
+// value here is only ever written over NULL, or over an authors string
+// that is empty or names the editors of a paper without authors.
 func (q *Queries) FillPaper(ctx context.Context, arg FillPaperParams) error {
 	_, err := q.exec(ctx, q.fillPaperStmt, fillPaper,
 		arg.Year,
@@ -64,6 +67,8 @@ func (q *Queries) FillPaper(ctx context.Context, arg FillPaperParams) error {
 		arg.EntryType,
 		arg.CitationKey,
 		arg.Authors,
+		arg.Publisher,
+		arg.Address,
 		arg.ID,
 	)
 	return err
@@ -71,7 +76,7 @@ func (q *Queries) FillPaper(ctx context.Context, arg FillPaperParams) error {
 
 const findPapersByDOI = `-- name: FindPapersByDOI :many
 SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
-       abstract, abstract_source, entry_type, citation_key, authors
+       abstract, abstract_source, entry_type, citation_key, authors, publisher, address
 FROM papers WHERE doi = ? ORDER BY id LIMIT 50
 `
 
@@ -92,6 +97,8 @@ type FindPapersByDOIRow struct {
 	EntryType      sql.NullString
 	CitationKey    sql.NullString
 	Authors        string
+	Publisher      sql.NullString
+	Address        sql.NullString
 }
 
 func (q *Queries) FindPapersByDOI(ctx context.Context, doi sql.NullString) ([]FindPapersByDOIRow, error) {
@@ -120,6 +127,8 @@ func (q *Queries) FindPapersByDOI(ctx context.Context, doi sql.NullString) ([]Fi
 			&i.EntryType,
 			&i.CitationKey,
 			&i.Authors,
+			&i.Publisher,
+			&i.Address,
 		); err != nil {
 			return nil, err
 		}
@@ -136,7 +145,7 @@ func (q *Queries) FindPapersByDOI(ctx context.Context, doi sql.NullString) ([]Fi
 
 const findPapersByTitleKey = `-- name: FindPapersByTitleKey :many
 SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
-       abstract, abstract_source, entry_type, citation_key, authors
+       abstract, abstract_source, entry_type, citation_key, authors, publisher, address
 FROM papers WHERE title_key = ? ORDER BY id LIMIT 50
 `
 
@@ -157,6 +166,8 @@ type FindPapersByTitleKeyRow struct {
 	EntryType      sql.NullString
 	CitationKey    sql.NullString
 	Authors        string
+	Publisher      sql.NullString
+	Address        sql.NullString
 }
 
 func (q *Queries) FindPapersByTitleKey(ctx context.Context, titleKey string) ([]FindPapersByTitleKeyRow, error) {
@@ -185,6 +196,8 @@ func (q *Queries) FindPapersByTitleKey(ctx context.Context, titleKey string) ([]
 			&i.EntryType,
 			&i.CitationKey,
 			&i.Authors,
+			&i.Publisher,
+			&i.Address,
 		); err != nil {
 			return nil, err
 		}
@@ -229,7 +242,7 @@ func (q *Queries) GetAuthorIDByKey(ctx context.Context, nameKey string) (GetAuth
 
 const getPaperCandidate = `-- name: GetPaperCandidate :one
 SELECT id, title, title_key, year, month, venue, volume, issue, pages, doi, url,
-       abstract, abstract_source, entry_type, citation_key, authors
+       abstract, abstract_source, entry_type, citation_key, authors, publisher, address
 FROM papers WHERE id = ?
 `
 
@@ -250,6 +263,8 @@ type GetPaperCandidateRow struct {
 	EntryType      sql.NullString
 	CitationKey    sql.NullString
 	Authors        string
+	Publisher      sql.NullString
+	Address        sql.NullString
 }
 
 // The same columns for one paper: an import into an empty catalog finds
@@ -274,6 +289,8 @@ func (q *Queries) GetPaperCandidate(ctx context.Context, id int64) (GetPaperCand
 		&i.EntryType,
 		&i.CitationKey,
 		&i.Authors,
+		&i.Publisher,
+		&i.Address,
 	)
 	return i, err
 }
@@ -361,11 +378,35 @@ func (q *Queries) InsertAuthor(ctx context.Context, arg InsertAuthorParams) (int
 	return result.LastInsertId()
 }
 
+const insertEditorship = `-- name: InsertEditorship :exec
+INSERT INTO editorship (paper_id, role, position, author_id) VALUES (?, ?, ?, ?)
+`
+
+type InsertEditorshipParams struct {
+	PaperID  int64
+	Role     string
+	Position int64
+	AuthorID int64
+}
+
+// Editors and translators are few (the corpora have none), so they are
+// written row by row, not batched as authorship is.
+func (q *Queries) InsertEditorship(ctx context.Context, arg InsertEditorshipParams) error {
+	_, err := q.exec(ctx, q.insertEditorshipStmt, insertEditorship,
+		arg.PaperID,
+		arg.Role,
+		arg.Position,
+		arg.AuthorID,
+	)
+	return err
+}
+
 const insertPaper = `-- name: InsertPaper :execlastid
 INSERT INTO papers (
     title, title_source, title_key, year, month, venue, volume, issue, pages,
-    doi, url, abstract, abstract_source, entry_type, citation_key, authors
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    doi, url, abstract, abstract_source, entry_type, citation_key, authors,
+    publisher, address
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type InsertPaperParams struct {
@@ -385,6 +426,8 @@ type InsertPaperParams struct {
 	EntryType      sql.NullString
 	CitationKey    sql.NullString
 	Authors        string
+	Publisher      sql.NullString
+	Address        sql.NullString
 }
 
 // :execlastid, not RETURNING id (:one): the query path of database/sql
@@ -408,6 +451,8 @@ func (q *Queries) InsertPaper(ctx context.Context, arg InsertPaperParams) (int64
 		arg.EntryType,
 		arg.CitationKey,
 		arg.Authors,
+		arg.Publisher,
+		arg.Address,
 	)
 	if err != nil {
 		return 0, err
@@ -502,6 +547,67 @@ func (q *Queries) OptimizeFTS(ctx context.Context) error {
 	return err
 }
 
+const paperEditorNames = `-- name: PaperEditorNames :many
+SELECT a.name
+FROM editorship e JOIN authors a ON a.id = e.author_id
+WHERE e.paper_id = ?
+ORDER BY e.role, e.position
+`
+
+// The names papers.authors holds for a paper without authors: editors,
+// then translators, in order (see migration 00009).
+func (q *Queries) PaperEditorNames(ctx context.Context, paperID int64) ([]string, error) {
+	rows, err := q.query(ctx, q.paperEditorNamesStmt, paperEditorNames, paperID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		items = append(items, name)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const paperEditorRoles = `-- name: PaperEditorRoles :many
+SELECT DISTINCT role FROM editorship WHERE paper_id = ?
+`
+
+// The roles a paper has people in, for a merge, which adds editors (or
+// translators) only to a paper that has none.
+func (q *Queries) PaperEditorRoles(ctx context.Context, paperID int64) ([]string, error) {
+	rows, err := q.query(ctx, q.paperEditorRolesStmt, paperEditorRoles, paperID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var role string
+		if err := rows.Scan(&role); err != nil {
+			return nil, err
+		}
+		items = append(items, role)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const paperFamilyKeys = `-- name: PaperFamilyKeys :many
 SELECT a.family_key
 FROM authorship s JOIN authors a ON a.id = s.author_id
@@ -530,6 +636,17 @@ func (q *Queries) PaperFamilyKeys(ctx context.Context, paperID int64) ([]string,
 		return nil, err
 	}
 	return items, nil
+}
+
+const paperHasAuthors = `-- name: PaperHasAuthors :one
+SELECT EXISTS (SELECT 1 FROM authorship WHERE paper_id = ?) AS has_authors
+`
+
+func (q *Queries) PaperHasAuthors(ctx context.Context, paperID int64) (bool, error) {
+	row := q.queryRow(ctx, q.paperHasAuthorsStmt, paperHasAuthors, paperID)
+	var has_authors bool
+	err := row.Scan(&has_authors)
+	return has_authors, err
 }
 
 const setSourceOwner = `-- name: SetSourceOwner :exec

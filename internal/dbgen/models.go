@@ -43,6 +43,13 @@ type CoauthorPair struct {
 	Papers  int64
 }
 
+type Editorship struct {
+	PaperID  int64
+	Role     string
+	Position int64
+	AuthorID int64
+}
+
 type Paper struct {
 	ID             int64
 	Title          string
@@ -62,6 +69,8 @@ type Paper struct {
 	CitationKey    sql.NullString
 	Authors        string
 	AddedAt        string
+	Publisher      sql.NullString
+	Address        sql.NullString
 }
 
 type PaperList struct {
@@ -71,6 +80,11 @@ type PaperList struct {
 	Authors interface{}
 	Venue   sql.NullString
 	Doi     sql.NullString
+}
+
+type PaperName struct {
+	ID    int64
+	Names interface{}
 }
 
 type PaperSource struct {

@@ -8,13 +8,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/catalog-dev/catalog/internal/importer"
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
 // BibTeX writes papers as BibTeX entries, UTF-8, with the keys Keys gives.
-// Fields: title, author (Family, Given, joined by "and"; a name without a
-// given name, such as a corporate author, in braces), year, month (as a
-// macro), journal or booktitle, volume, number, pages, doi, url, abstract.
+// Fields: title, author, editor and translator (BibLaTeX's; Family, Given,
+// joined by "and"; a name without a given name, such as a corporate
+// author, in braces), year, month (as a macro), journal or booktitle,
+// volume, number, pages, publisher, address, doi, url, abstract.
 func BibTeX(w io.Writer, papers []store.Paper) error {
 	bw := bufio.NewWriter(w)
 	keys := Keys(papers)
@@ -38,13 +40,9 @@ func writeEntry(w *bufio.Writer, p *store.Paper, key string) {
 		}
 	}
 	field("title", TeXTitle(p.Title))
-	if len(p.Authors) > 0 {
-		names := make([]string, len(p.Authors))
-		for i, a := range p.Authors {
-			names[i] = BibTeXName(a)
-		}
-		field("author", strings.Join(names, " and "))
-	}
+	field("author", bibtexNames(p.Authors))
+	field("editor", bibtexNames(p.Editors))
+	field("translator", bibtexNames(p.Translators))
 	if p.Year != 0 {
 		field("year", strconv.Itoa(p.Year))
 	}
@@ -66,19 +64,43 @@ func writeEntry(w *bufio.Writer, p *store.Paper, key string) {
 		pages = m[1] + "--" + m[2] // an en dash in BibTeX
 	}
 	field("pages", pages)
+	field("publisher", TeX(p.Publisher))
+	field("address", TeX(p.Address))
 	field("doi", verbatim(p.DOI))
 	field("url", verbatim(p.URL))
 	field("abstract", TeX(p.Abstract))
 	w.WriteString("}\n")
 }
 
+// bibtexNames is a name list field: the names joined by "and".
+func bibtexNames(people []store.Author) string {
+	names := make([]string, len(people))
+	for i, a := range people {
+		names[i] = BibTeXName(a)
+	}
+	return strings.Join(names, " and ")
+}
+
 // pageRange is a page range written with one hyphen (the catalog's form).
 var pageRange = regexp.MustCompile(`^(\w+)-(\w+)$`)
 
 // verbatim prepares a value the importer reads as it stands (URL, DOI,
-// volume): only braces, which would unbalance the entry, are
-// percent-encoded.
+// volume): it is written as it is, unless its braces would unbalance the
+// entry; then they are percent-encoded, which a URL means the same way
+// (and a volume or DOI with an unpaired brace is not worth more).
 func verbatim(s string) string {
+	depth := 0
+	for i := 0; i < len(s) && depth >= 0; i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		}
+	}
+	if depth == 0 {
+		return s
+	}
 	return strings.NewReplacer("{", "%7B", "}", "%7D").Replace(s)
 }
 
@@ -86,27 +108,56 @@ func verbatim(s string) string {
 // "Family, Suffix, Given" (BibTeX's "von Last, Jr, First"). A name without
 // a given name is one brace group, so that a corporate name ("{Barnes and
 // Noble, Inc.}") is never split. A part with a comma or the word "and" in
-// it is braced too.
+// it is braced too, and so is any part BibTeX's rules would read otherwise:
+// a family name that ends in a suffix word ("{Breternitz Jr}, Mauricio",
+// not Jr as a suffix), a given name that is one ("{Ford}, {Jr.}"), a part
+// that is only a separator ("-").
 func BibTeXName(a store.Author) string {
 	suffix := a.Suffix()
 	if a.Given == "" && suffix == "" {
 		return "{" + TeX(a.Family) + "}"
 	}
-	part := func(s string) string {
-		t := TeX(s)
-		if strings.Contains(s, ",") || andWord.MatchString(s) {
-			return "{" + t + "}"
+	var name string
+	for _, braced := range [...]struct{ family, given bool }{{false, false}, {true, false}, {true, true}} {
+		name = joinName(namePart(a.Family, braced.family), namePart(suffix, braced.given), namePart(a.Given, braced.given))
+		if suffix != "" && a.Given == "" && braced.given {
+			// "von Last, Jr," with First empty: a suffix alone after
+			// one comma reads as a given name, unless it is Jr or III.
+			name += ","
 		}
-		return t
-	}
-	name := part(a.Family)
-	if suffix != "" {
-		name += ", " + part(suffix)
-	}
-	if a.Given != "" {
-		name += ", " + part(a.Given)
+		if readsBackAs(name, a) {
+			break
+		}
 	}
 	return name
+}
+
+// namePart escapes one part of a name, braced when asked to or when it
+// holds a comma or the word "and".
+func namePart(s string, brace bool) string {
+	t := TeX(s)
+	if t != "" && (brace || strings.Contains(s, ",") || andWord.MatchString(s)) {
+		return "{" + t + "}"
+	}
+	return t
+}
+
+func joinName(family, suffix, given string) string {
+	name := family
+	if suffix != "" {
+		name += ", " + suffix
+	}
+	if given != "" {
+		name += ", " + given
+	}
+	return name
+}
+
+// readsBackAs reports whether the importer reads name as a: the same
+// family and given names, and the same suffix.
+func readsBackAs(name string, a store.Author) bool {
+	got, ok := importer.NormalizePerson(importer.ParseName(name))
+	return ok && got.Family == a.Family && got.Given == a.Given && got.Name == a.Name
 }
 
 var andWord = regexp.MustCompile(`(?i)(^|\s)and(\s|$)`)

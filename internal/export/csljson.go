@@ -17,11 +17,15 @@ type cslItem struct {
 	Type           string    `json:"type"`
 	Title          string    `json:"title,omitempty"`
 	Author         []cslName `json:"author,omitempty"`
+	Editor         []cslName `json:"editor,omitempty"`
+	Translator     []cslName `json:"translator,omitempty"`
 	Issued         *cslDate  `json:"issued,omitempty"`
 	ContainerTitle string    `json:"container-title,omitempty"`
 	Volume         string    `json:"volume,omitempty"`
 	Issue          string    `json:"issue,omitempty"`
 	Page           string    `json:"page,omitempty"`
+	Publisher      string    `json:"publisher,omitempty"`
+	PublisherPlace string    `json:"publisher-place,omitempty"`
 	DOI            string    `json:"DOI,omitempty"`
 	URL            string    `json:"URL,omitempty"`
 	Abstract       string    `json:"abstract,omitempty"`
@@ -69,15 +73,9 @@ func cslFrom(p *store.Paper, key string) cslItem {
 	it := cslItem{
 		ID: key, Type: CSLType(p.Type, p.Venue), Title: p.Title,
 		ContainerTitle: p.Venue, Volume: p.Volume, Issue: p.Issue, Page: p.Pages,
+		Publisher: p.Publisher, PublisherPlace: p.Address,
 		DOI: p.DOI, URL: p.URL, Abstract: p.Abstract,
-	}
-	for _, a := range p.Authors {
-		suffix := a.Suffix()
-		if a.Given == "" && suffix == "" {
-			it.Author = append(it.Author, cslName{Literal: a.Family})
-			continue
-		}
-		it.Author = append(it.Author, cslName{Family: a.Family, Given: a.Given, Suffix: suffix})
+		Author: cslNames(p.Authors), Editor: cslNames(p.Editors), Translator: cslNames(p.Translators),
 	}
 	if p.Year != 0 {
 		parts := []int{p.Year}
@@ -87,6 +85,20 @@ func cslFrom(p *store.Paper, key string) cslItem {
 		it.Issued = &cslDate{DateParts: [][]int{parts}}
 	}
 	return it
+}
+
+// cslNames writes people as CSL names.
+func cslNames(people []store.Author) []cslName {
+	var out []cslName
+	for _, a := range people {
+		suffix := a.Suffix()
+		if a.Given == "" && suffix == "" {
+			out = append(out, cslName{Literal: a.Family})
+			continue
+		}
+		out = append(out, cslName{Family: a.Family, Given: a.Given, Suffix: suffix})
+	}
+	return out
 }
 
 // cslTypes maps the types sources give to CSL types.

@@ -9,9 +9,11 @@ import (
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
-// CSVHeader names the columns CSV writes.
+// CSVHeader names the columns CSV writes. Columns added later go at the
+// end, so that a reader that takes them by position keeps working.
 var CSVHeader = []string{"id", "key", "type", "title", "authors", "year", "month",
-	"venue", "volume", "issue", "pages", "doi", "url", "abstract"}
+	"venue", "volume", "issue", "pages", "doi", "url", "abstract",
+	"editors", "translators", "publisher", "address"}
 
 // CSVOptions change what CSVWith writes.
 type CSVOptions struct {
@@ -20,8 +22,8 @@ type CSVOptions struct {
 	SpreadsheetSafe bool
 }
 
-// CSV writes papers as CSV (RFC 4180) with a header row; authors are
-// "Family, Given" joined by "; ", in order, as in papers.authors.
+// CSV writes papers as CSV (RFC 4180) with a header row; authors, editors
+// and translators are "Family, Given" joined by "; ", in order.
 func CSV(w io.Writer, papers []store.Paper) error {
 	return CSVWith(w, papers, CSVOptions{})
 }
@@ -38,13 +40,10 @@ func CSVWith(w io.Writer, papers []store.Paper, opt CSVOptions) error {
 	}
 	keys := Keys(papers)
 	for i, p := range papers {
-		names := make([]string, len(p.Authors))
-		for k, a := range p.Authors {
-			names[k] = a.Name
-		}
 		err := cw.Write([]string{
-			strconv.FormatInt(p.ID, 10), text(keys[i]), text(p.Type), text(p.Title), text(strings.Join(names, "; ")),
+			strconv.FormatInt(p.ID, 10), text(keys[i]), text(p.Type), text(p.Title), text(csvNames(p.Authors)),
 			itoa(p.Year), itoa(p.Month), text(p.Venue), text(p.Volume), text(p.Issue), text(p.Pages), text(p.DOI), text(p.URL), text(p.Abstract),
+			text(csvNames(p.Editors)), text(csvNames(p.Translators)), text(p.Publisher), text(p.Address),
 		})
 		if err != nil {
 			return err
@@ -52,6 +51,15 @@ func CSVWith(w io.Writer, papers []store.Paper, opt CSVOptions) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvNames joins people's names with "; ".
+func csvNames(people []store.Author) string {
+	names := make([]string, len(people))
+	for i, a := range people {
+		names[i] = a.Name
+	}
+	return strings.Join(names, "; ")
 }
 
 // itoa is strconv.Itoa with 0 as "".

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,6 +28,13 @@ func TestBibTeXName(t *testing.T) {
 		{"and inside", store.Author{Name: "Sand and Sons, Al", Family: "Sand and Sons", Given: "Al"}, "{Sand and Sons}, Al"},
 		{"escaped", store.Author{Name: "O'Neil_x, A~B", Family: "O'Neil_x", Given: "A~B"}, `O'Neil\_x, A\textasciitilde{}B`},
 		{"unicode", store.Author{Name: "Agić, Željko", Family: "Agić", Given: "Željko"}, "Agić, Željko"},
+		{"family ending in a suffix word", store.Author{Name: "Breternitz Jr, Mauricio", Family: "Breternitz Jr", Given: "Mauricio"}, "{Breternitz Jr}, Mauricio"},
+		{"family ending in Jr.", store.Author{Name: "de Souza Britto Jr., Alceu", Family: "de Souza Britto Jr.", Given: "Alceu"}, "{de Souza Britto Jr.}, Alceu"},
+		{"family ending in Sr.", store.Author{Name: "Gates Sr., William", Family: "Gates Sr.", Given: "William"}, "{Gates Sr.}, William"},
+		{"suffix kept apart", store.Author{Name: "Gonzalez, Jr., Ruben", Family: "Gonzalez", Given: "Ruben"}, "Gonzalez, Jr., Ruben"},
+		{"given that is a suffix word", store.Author{Name: "Ford, Jr.", Family: "Ford", Given: "Jr."}, "{Ford}, {Jr.}"},
+		{"lower-case family", store.Author{Name: "van der Berg, Jan", Family: "van der Berg", Given: "Jan"}, "van der Berg, Jan"},
+		{"lone brace", store.Author{Name: "H{o, Jan", Family: "H{o", Given: "Jan"}, `H\textbraceleft{}o, Jan`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -34,6 +42,20 @@ func TestBibTeXName(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestVerbatim(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://example.org/a_b%20c?x=1&y={2}", "https://example.org/a_b%20c?x=1&y={2}"},
+		{"10.1/a{b", "10.1/a%7Bb"},
+		{"x}y{z", "x%7Dy%7Bz"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := verbatim(tt.in); got != tt.want {
+			t.Errorf("verbatim(%q): got %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
@@ -93,13 +115,23 @@ var hardPapers = []store.Paper{
 			{Name: "King, Jr., Martin Luther", Family: "King", Given: "Martin Luther"},
 			{Name: "IBM Research", Family: "IBM Research"},
 			{Name: "Dai, Zheqi", Family: "Dai", Given: "Zheqi"},
-		}},
+			{Name: "Breternitz Jr, Mauricio", Family: "Breternitz Jr", Given: "Mauricio"},
+		},
+		Editors: []store.Author{
+			{Name: "Ditor, E.", Family: "Ditor", Given: "E."},
+			{Name: "Association for Computational Linguistics", Family: "Association for Computational Linguistics"},
+			{Name: "Gonzalez, Jr., Ruben", Family: "Gonzalez", Given: "Ruben"},
+		},
+		Translators: []store.Author{{Name: "Trans, Lator", Family: "Trans", Given: "Lator"}},
+		Publisher:   "Barnes & Noble {Press}", Address: "New York, NY"},
 	{ID: 2, Title: "Plain", Authors: []store.Author{{Name: "Wu, Y.", Family: "Wu", Given: "Y."}}},
+	{ID: 3, Title: "Proceedings of H{older Things", Type: "proceedings", Year: 2020,
+		Editors: []store.Author{{Name: "Zeditor, Ann", Family: "Zeditor", Given: "Ann"}}},
 }
 
 // TestBibTeXReadsBack: what BibTeX writes, the importer's own BibTeX
-// parser reads back to the same title, authors, year, month, venue, pages,
-// DOI, URL and abstract.
+// parser reads back to the same title, authors, editors, translators,
+// year, month, venue, pages, publisher, address, DOI, URL and abstract.
 func TestBibTeXReadsBack(t *testing.T) {
 	var buf bytes.Buffer
 	if err := BibTeX(&buf, hardPapers); err != nil {
@@ -107,7 +139,7 @@ func TestBibTeXReadsBack(t *testing.T) {
 	}
 	got := readBack(t, importer.NewBibTeXParser(bytes.NewReader(buf.Bytes())), buf.String())
 	compare(t, got, hardPapers, buf.String())
-	for i, want := range []string{"chan2023chateval", "wu-plain"} {
+	for i, want := range []string{"chan2023chateval", "wu-plain", "2020-proceedings"} {
 		if got[i].CitationKey != want {
 			t.Errorf("key %d: got %q, want %q", i, got[i].CitationKey, want)
 		}
@@ -118,17 +150,19 @@ func TestBibTeXReadsBack(t *testing.T) {
 func TestCSLJSONReadsBack(t *testing.T) {
 	// CSL-JSON text is plain; the importer reads it as it reads any source
 	// (LaTeX and HTML decoded), so keep to text that survives that.
-	papers := []store.Paper{hardPapers[0], hardPapers[1]}
+	papers := slices.Clone(hardPapers)
 	papers[0].Abstract = "We use 50% less & cost with $\\alpha$-divergence; x^2 and “quotes”."
 	papers[0].URL = "https://example.org/a_b"
+	papers[0].Publisher = "Barnes & Noble"
+	papers[2].Title = "Proceedings of Things"
 	var buf bytes.Buffer
 	if err := CSLJSON(&buf, papers); err != nil {
 		t.Fatal(err)
 	}
 	got := readBack(t, importer.NewCSLJSONParser(bytes.NewReader(buf.Bytes())), buf.String())
 	compare(t, got, papers, buf.String())
-	if got[0].EntryType != "paper-conference" || got[1].EntryType != "document" {
-		t.Errorf("types: got %q and %q, want paper-conference and document", got[0].EntryType, got[1].EntryType)
+	if got[0].EntryType != "paper-conference" || got[1].EntryType != "document" || got[2].EntryType != "book" {
+		t.Errorf("types: got %q, %q and %q, want paper-conference, document and book", got[0].EntryType, got[1].EntryType, got[2].EntryType)
 	}
 }
 
@@ -167,19 +201,37 @@ func compare(t *testing.T, got []*importer.Paper, want []store.Paper, text strin
 		check("abstract", g.Abstract, w.Abstract)
 		check("venue", g.Venue, w.Venue)
 		check("pages", g.Pages, w.Pages)
+		check("volume", g.Volume, w.Volume)
+		check("issue", g.Issue, w.Issue)
 		check("doi", g.DOI, w.DOI)
+		check("url", g.URL, w.URL)
+		check("publisher", g.Publisher, w.Publisher)
+		check("address", g.Address, w.Address)
 		if g.Year != w.Year || g.Month != w.Month {
 			t.Errorf("paper %d date: got %d-%d, want %d-%d", w.ID, g.Year, g.Month, w.Year, w.Month)
 		}
-		var gn, wn []string
-		for _, a := range g.Authors {
-			gn = append(gn, a.Name)
-		}
-		for _, a := range w.Authors {
-			wn = append(wn, a.Name)
-		}
-		check("authors", strings.Join(gn, "; "), strings.Join(wn, "; "))
+		check("authors", importedNames(g.Authors), storedNames(w.Authors))
+		check("editors", importedNames(g.Editors), storedNames(w.Editors))
+		check("translators", importedNames(g.Translators), storedNames(w.Translators))
 	}
+}
+
+// importedNames and storedNames list people as "Name [family|given]",
+// joined by "; ", to compare who they are, not only how they are written.
+func importedNames(people []importer.Author) string {
+	var out []string
+	for _, a := range people {
+		out = append(out, a.Name+" ["+a.Family+"|"+a.Given+"]")
+	}
+	return strings.Join(out, "; ")
+}
+
+func storedNames(people []store.Author) string {
+	var out []string
+	for _, a := range people {
+		out = append(out, a.Name+" ["+a.Family+"|"+a.Given+"]")
+	}
+	return strings.Join(out, "; ")
 }
 
 func TestCSV(t *testing.T) {
@@ -191,14 +243,18 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || strings.Join(rows[0], ",") != strings.Join(CSVHeader, ",") {
+	if len(rows) != 4 || strings.Join(rows[0], ",") != strings.Join(CSVHeader, ",") {
 		t.Fatalf("got %d rows, header %q", len(rows), rows[0])
 	}
-	if rows[1][4] != "Chan, Chi-Min; Agić, Željko; van der Berg, Jan; Barnes and Noble, Inc.; King, Jr., Martin Luther; IBM Research; Dai, Zheqi" {
+	if rows[1][4] != "Chan, Chi-Min; Agić, Željko; van der Berg, Jan; Barnes and Noble, Inc.; King, Jr., Martin Luther; IBM Research; Dai, Zheqi; Breternitz Jr, Mauricio" {
 		t.Errorf("authors: got %q", rows[1][4])
 	}
 	if rows[1][13] != hardPapers[0].Abstract {
 		t.Errorf("abstract: got %q", rows[1][13])
+	}
+	want := []string{"Ditor, E.; Association for Computational Linguistics; Gonzalez, Jr., Ruben", "Trans, Lator", "Barnes & Noble {Press}", "New York, NY"}
+	if got := rows[1][14:]; !slices.Equal(got, want) {
+		t.Errorf("editors, translators, publisher, address: got %q, want %q", got, want)
 	}
 }
 
@@ -225,7 +281,7 @@ func TestSafeCell(t *testing.T) {
 // CSV writes them.
 func TestCSVSpreadsheetSafe(t *testing.T) {
 	papers := []store.Paper{{ID: 1, Title: "=cmd|' /C calc'!A0", Year: 2020, Pages: "-5", Venue: "@venue", Abstract: "plain",
-		Authors: []store.Author{{Name: "+Plus, P"}}}}
+		Authors: []store.Author{{Name: "+Plus, P"}}, Editors: []store.Author{{Name: "=Ed, E"}}, Publisher: "@pub"}}
 	var plain, safe bytes.Buffer
 	if err := CSV(&plain, papers); err != nil {
 		t.Fatal(err)
@@ -238,7 +294,7 @@ func TestCSVSpreadsheetSafe(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := rows[1]
-	want := []string{"1", "2020-cmd", "", "'=cmd|' /C calc'!A0", "'+Plus, P", "2020", "", "'@venue", "", "", "'-5", "", "", "plain"}
+	want := []string{"1", "2020-cmd", "", "'=cmd|' /C calc'!A0", "'+Plus, P", "2020", "", "'@venue", "", "", "'-5", "", "", "plain", "'=Ed, E", "", "'@pub", ""}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("safe row:\n got %q\nwant %q", got, want)
 	}

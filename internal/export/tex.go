@@ -16,16 +16,13 @@ import (
 
 // TeX escapes clean text for a braced BibTeX value: the characters LaTeX
 // reads as markup become commands that print them (\& \% \$ \# \_ \{ \}
-// \textbackslash{} \textasciitilde{} \textasciicircum{} \textless{}),
-// ligatures that would merge are split (two hyphens or two apostrophes
-// become -{}- and '{}'), and Unicode stays as it is (biber and LaTeX read
-// UTF-8). Math that the
-// importer kept verbatim ($\alpha$) is written as math again. Braces are
-// escaped in pairs; an unpaired one is dropped, since BibTeX counts \{ as a
-// brace too and the value would not close.
-//
-// A backquote is written as it is, and reads back as a left quote (‘): the
-// importer, like LaTeX, has no other reading of it.
+// \textbackslash{} \textasciitilde{} \textasciicircum{} \textless{}
+// \textasciigrave{}), ligatures that would merge are split (two hyphens or
+// two apostrophes become -{}- and '{}'), and Unicode stays as it is (biber
+// and LaTeX read UTF-8). Math that the importer kept verbatim ($\alpha$) is
+// written as math again. Braces are escaped in pairs (\{ \}); an unpaired
+// one is written \textbraceleft{} or \textbraceright{}, since BibTeX
+// counts the brace of \{ too and the value would not close.
 func TeX(s string) string {
 	return tex(s, false)
 }
@@ -75,9 +72,14 @@ func texChar(b *strings.Builder, s string, i int, paired map[int]bool) int {
 		b.WriteByte('\\')
 		b.WriteByte(c)
 	case '{', '}':
-		if paired[i] {
+		switch {
+		case paired[i]:
 			b.WriteByte('\\')
 			b.WriteByte(c)
+		case c == '{':
+			b.WriteString(`\textbraceleft{}`)
+		default:
+			b.WriteString(`\textbraceright{}`)
 		}
 	case '\\':
 		b.WriteString(`\textbackslash{}`)
@@ -88,6 +90,9 @@ func texChar(b *strings.Builder, s string, i int, paired map[int]bool) int {
 	case '<':
 		// An HTML tag name after it would be read as a tag.
 		b.WriteString(`\textless{}`)
+	case '`':
+		// LaTeX, and the importer, read a bare one as a left quote.
+		b.WriteString(`\textasciigrave{}`)
 	case '-', '\'':
 		b.WriteByte(c)
 		if i+1 < len(s) && s[i+1] == c {

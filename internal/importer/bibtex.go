@@ -36,13 +36,15 @@ import (
 //     the value is trimmed, as BibTeX does. Nothing is cleaned: Normalize
 //     applies CleanText later.
 //
-// Field mapping: title; author → Authors and editor → Editors (SplitNames);
+// Field mapping: title; author → Authors, editor → Editors and translator
+// → Translators (SplitNames);
 // year, or else BibLaTeX date ("2006", "2006-05", "2006-05-12", ranges
 // "2006-05/2007-01": the start counts) → Year and Month; month (a macro, a
 // number or a month name) → Month, or the date's month; venue is the first
 // non-empty of journal, journaltitle and booktitle; volume; number, or else
-// issue → Issue; pages; doi; url; abstract. Key is the citation key and
-// Type the lower-cased entry type.
+// issue → Issue; pages; doi; url; abstract; publisher; address, or else
+// BibLaTeX location → Address. Key is the citation key and Type the
+// lower-cased entry type.
 //
 // Robustness: an entry longer than MaxRecordBytes, an unterminated entry,
 // invalid UTF-8 or a NUL byte in an entry, a syntax error, or more than
@@ -59,9 +61,9 @@ import (
 // buffers below.
 //
 // Crossref: a child entry (crossref = {parent}) inherits from its parent the
-// fields it lacks: authors, editors, year, month, volume, issue, and as its
-// venue the parent's journal, journaltitle, booktitle or, failing those, its
-// title (BibLaTeX's title → booktitle inheritance). Title, pages, DOI, URL
+// fields it lacks: authors, editors, year, month, volume, issue, publisher,
+// address, and as its venue the parent's journal, journaltitle, booktitle
+// or, failing those, its title (BibLaTeX's title → booktitle inheritance). Title, pages, DOI, URL
 // and abstract are never inherited. Since the parser streams, it keeps:
 //
 //   - the inheritable fields of every container entry (book, collection,
@@ -176,6 +178,10 @@ const (
 	fURL
 	fAbstract
 	fCrossref
+	fTranslator
+	fPublisher
+	fAddress
+	fLocation
 	numFields
 )
 
@@ -215,6 +221,14 @@ func bibFieldID(name []byte) int {
 		return fAbstract
 	case "crossref":
 		return fCrossref
+	case "translator":
+		return fTranslator
+	case "publisher":
+		return fPublisher
+	case "address":
+		return fAddress
+	case "location":
+		return fLocation
 	}
 	return -1
 }
@@ -1110,6 +1124,11 @@ func (p *BibTeXParser) record(key string) (*Record, error) {
 		URL:      f[fURL],
 		Abstract: f[fAbstract],
 	}
+	rec.Publisher = f[fPublisher]
+	rec.Address = f[fAddress]
+	if rec.Address == "" {
+		rec.Address = f[fLocation]
+	}
 	for _, id := range [...]int{fJournal, fJournaltitle, fBooktitle} {
 		if f[id] != "" {
 			rec.Venue = f[id]
@@ -1142,6 +1161,12 @@ func (p *BibTeXParser) record(key string) (*Record, error) {
 			return nil, p.fail("%s has more than %d editors", p.entryName(), MaxAuthors)
 		}
 	}
+	if f[fTranslator] != "" {
+		rec.Translators = SplitNames(f[fTranslator])
+		if len(rec.Translators) > MaxAuthors {
+			return nil, p.fail("%s has more than %d translators", p.entryName(), MaxAuthors)
+		}
+	}
 	p.crossref = ""
 	if cr := strings.ToLower(f[fCrossref]); cr != "" && cr != strings.ToLower(key) {
 		p.crossref = cr
@@ -1154,10 +1179,11 @@ func (p *BibTeXParser) record(key string) (*Record, error) {
 
 // bibParent is what a crossref child may bibInherit.
 type bibParent struct {
-	venue            string
-	authors, editors []Person
-	year, month      int
-	volume, issue    string
+	venue              string
+	authors, editors   []Person
+	year, month        int
+	volume, issue      string
+	publisher, address string
 }
 
 func bibContainerType(t string) bool {
@@ -1176,18 +1202,20 @@ func (p *BibTeXParser) keepParent(key string, rec *Record) {
 		return
 	}
 	info := &bibParent{
-		venue:   rec.Venue,
-		authors: slices.Clone(rec.Authors),
-		editors: slices.Clone(rec.Editors),
-		year:    rec.Year,
-		month:   rec.Month,
-		volume:  rec.Volume,
-		issue:   rec.Issue,
+		venue:     rec.Venue,
+		authors:   slices.Clone(rec.Authors),
+		editors:   slices.Clone(rec.Editors),
+		year:      rec.Year,
+		month:     rec.Month,
+		volume:    rec.Volume,
+		issue:     rec.Issue,
+		publisher: rec.Publisher,
+		address:   rec.Address,
 	}
 	if info.venue == "" {
 		info.venue = rec.Title
 	}
-	size := len(key) + len(info.venue) + len(info.volume) + len(info.issue) + 128
+	size := len(key) + len(info.venue) + len(info.volume) + len(info.issue) + len(info.publisher) + len(info.address) + 128
 	for _, ps := range [][]Person{info.authors, info.editors} {
 		for _, q := range ps {
 			size += len(q.Family) + len(q.Given) + len(q.Suffix) + 56
@@ -1228,13 +1256,19 @@ func bibInherit(rec *Record, pi *bibParent) {
 	if rec.Issue == "" {
 		rec.Issue = pi.issue
 	}
+	if rec.Publisher == "" {
+		rec.Publisher = pi.publisher
+	}
+	if rec.Address == "" {
+		rec.Address = pi.address
+	}
 }
 
 func bibRecordSize(rec *Record) int {
 	n := 200 + len(rec.Key) + len(rec.Type) + len(rec.Title) + len(rec.Venue) +
 		len(rec.Volume) + len(rec.Issue) + len(rec.Pages) + len(rec.DOI) +
-		len(rec.URL) + len(rec.Abstract)
-	for _, ps := range [][]Person{rec.Authors, rec.Editors} {
+		len(rec.URL) + len(rec.Abstract) + len(rec.Publisher) + len(rec.Address)
+	for _, ps := range [][]Person{rec.Authors, rec.Editors, rec.Translators} {
 		for _, q := range ps {
 			n += len(q.Family) + len(q.Given) + len(q.Suffix) + 56
 		}

@@ -299,6 +299,10 @@ func TestBibTeXFields(t *testing.T) {
   Abstract = {An   abstract},
   Editor = {E. Ditor},
   Author = {Knuth, Donald E. and Jean-Pierre van der Berg},
+  Translator = {Trans, Lator and Other, T.},
+  Publisher = {ACM},
+  Location = {Ignored, since address comes first},
+  Address = {New York, NY},
 }`
 	p := NewBibTeXParser(strings.NewReader(in))
 	rec, err := p.Next()
@@ -311,6 +315,8 @@ func TestBibTeXFields(t *testing.T) {
 		Editors: []Person{{Family: "Ditor", Given: "E."}},
 		Year:    1999, Month: 1, Venue: "Journal of Tests", Volume: "", Issue: "4",
 		Pages: "1--2", DOI: "10.1/x", URL: "http://x", Abstract: "An abstract",
+		Translators: []Person{{Family: "Trans", Given: "Lator"}, {Family: "Other", Given: "T."}},
+		Publisher:   "ACM", Address: "New York, NY",
 	}
 	if !reflect.DeepEqual(rec, want) {
 		t.Errorf("got  %+v\nwant %+v", rec, want)

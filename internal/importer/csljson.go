@@ -43,7 +43,7 @@ import (
 //	id (string or number)          Key
 //	type                           Type
 //	title                          Title
-//	author, editor                 Authors, Editors: "literal" gives a literal
+//	author, editor, translator     Authors, Editors, Translators: "literal" gives a literal
 //	                               Person; "non-dropping-particle" is put before
 //	                               family ("van" + "Gogh" = "van Gogh"),
 //	                               "dropping-particle" after given (citeproc);
@@ -56,6 +56,7 @@ import (
 //	volume, issue                  Volume, Issue
 //	page                           Pages ("page-first" when missing)
 //	DOI, URL, abstract             DOI, URL, Abstract
+//	publisher, publisher-place     Publisher, Address
 //
 // Scalar fields may be strings or numbers; values are trimmed, otherwise left
 // as the source writes them.
@@ -101,12 +102,13 @@ func (p *CSLJSONParser) Next() (*Record, error) {
 		return nil, &ParseError{Line: line, Msg: msg}
 	}
 	rec := &Record{
-		Line:     line,
-		Key:      it.ID.trim(),
-		Type:     it.Type.trim(),
-		Title:    it.Title.trim(),
-		Authors:  cslPeople(it.Author),
-		Editors:  cslPeople(it.Editor),
+		Line:    line,
+		Key:     it.ID.trim(),
+		Type:    it.Type.trim(),
+		Title:   it.Title.trim(),
+		Authors: cslPeople(it.Author),
+		Editors: cslPeople(it.Editor),
+		// Translators, Publisher and Address are set below.
 		Year:     it.Issued.year,
 		Month:    it.Issued.month,
 		Venue:    it.ContainerTitle.trim(),
@@ -117,6 +119,9 @@ func (p *CSLJSONParser) Next() (*Record, error) {
 		URL:      it.URL.trim(),
 		Abstract: it.Abstract.trim(),
 	}
+	rec.Translators = cslPeople(it.Translator)
+	rec.Publisher = it.Publisher.trim()
+	rec.Address = it.PublisherPlace.trim()
 	if rec.Venue == "" {
 		rec.Venue = it.EventTitle.trim()
 	}
@@ -133,6 +138,7 @@ type cslItem struct {
 	Title          flexString `json:"title"`
 	Author         []cslName  `json:"author"`
 	Editor         []cslName  `json:"editor"`
+	Translator     []cslName  `json:"translator"`
 	Issued         cslDate    `json:"issued"`
 	DOI            flexString `json:"DOI"`
 	URL            flexString `json:"URL"`
@@ -143,6 +149,8 @@ type cslItem struct {
 	Page           flexString `json:"page"`
 	PageFirst      flexString `json:"page-first"`
 	Abstract       flexString `json:"abstract"`
+	Publisher      flexString `json:"publisher"`
+	PublisherPlace flexString `json:"publisher-place"`
 
 	// OpenAlex's own fields, which tell its works from CSL items.
 	Authorships     json.RawMessage `json:"authorships"`
@@ -170,10 +178,11 @@ func (it *cslItem) openAlexFields() string {
 
 // reset zeroes the item but keeps the name slices' memory.
 func (it *cslItem) reset() {
-	a, e := it.Author[:cap(it.Author)], it.Editor[:cap(it.Editor)]
+	a, e, tr := it.Author[:cap(it.Author)], it.Editor[:cap(it.Editor)], it.Translator[:cap(it.Translator)]
 	clear(a)
 	clear(e)
-	*it = cslItem{Author: a[:0], Editor: e[:0]}
+	clear(tr)
+	*it = cslItem{Author: a[:0], Editor: e[:0], Translator: tr[:0]}
 }
 
 type cslName struct {

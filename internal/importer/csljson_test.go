@@ -140,7 +140,8 @@ func TestCSLJSONMapping(t *testing.T) {
 	in := `{"id": 42, "type": "chapter", "title": " T ", "author": [{"family": "Doe", "given": "Jane"}],
 	"editor": [{"literal": "Committee"}], "issued": {"date-parts": [[2019, 5, 1]]},
 	"container-title": ["Book", "B."], "volume": 3, "issue": "2", "page": "10-20",
-	"DOI": "10.1/x", "URL": "http://a", "abstract": "<p>Abs</p>", "unknown": {"deep": [1, 2]}}`
+	"DOI": "10.1/x", "URL": "http://a", "abstract": "<p>Abs</p>", "unknown": {"deep": [1, 2]},
+	"translator": [{"family": "Trans", "given": "Lator"}], "publisher": "MIT Press", "publisher-place": "Cambridge, MA"}`
 	rec, err := NewCSLJSONParser(strings.NewReader("[" + in + "]")).Next()
 	if err != nil {
 		t.Fatal(err)
@@ -151,6 +152,8 @@ func TestCSLJSONMapping(t *testing.T) {
 		Editors: []Person{{Family: "Committee", Literal: true}},
 		Year:    2019, Month: 5, Venue: "Book", Volume: "3", Issue: "2", Pages: "10-20",
 		DOI: "10.1/x", URL: "http://a", Abstract: "<p>Abs</p>",
+		Translators: []Person{{Family: "Trans", Given: "Lator"}},
+		Publisher:   "MIT Press", Address: "Cambridge, MA",
 	}
 	if !reflect.DeepEqual(rec, want) {
 		t.Errorf("got  %+v\nwant %+v", rec, want)

@@ -543,6 +543,7 @@ var latexSymbolWords = map[string]string{
 	"textdegree": "°", "textquoteleft": "‘", "textquoteright": "’",
 	"textquotedblleft": "“", "textquotedblright": "”", "textquotedbl": "\"",
 	"textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^",
+	"textbraceleft": "{", "textbraceright": "}", "textasciigrave": "`",
 	"textunderscore": "_", "textdollar": "$", "textbar": "|",
 	"textless": "<", "textgreater": ">", "textbullet": "•",
 	"textperiodcentered": "·", "dag": "†", "ddag": "‡", "textdagger": "†",

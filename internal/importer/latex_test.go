@@ -153,6 +153,8 @@ func TestCleanText(t *testing.T) {
 		{`\copyright 2020`, "© 2020"},
 		{`\textendash`, "–"},
 		{`\textbackslash`, `\`},
+		{`H\textbraceleft{}older, 1\textbraceright{}`, "H{older, 1}"},
+		{"\\textasciigrave{}x", "`x"},
 		{`\alpha-helix`, "α-helix"},
 
 		// braces

@@ -35,6 +35,12 @@ type Paper struct {
 	// caller adds its file and line): the record was imported, but not as
 	// the source meant it ("record has no title").
 	Warnings []string `json:",omitempty"`
+	// Editors and Translators are the people in those roles, in order
+	// (the same Author values as authors: one person whatever the role).
+	Editors     []Author `json:",omitempty"`
+	Translators []Author `json:",omitempty"`
+	Publisher   string   `json:",omitempty"`
+	Address     string   `json:",omitempty"`
 }
 
 // Author is one person (or corporate name) in clean form.
@@ -67,6 +73,8 @@ func Normalize(rec *Record) (*Paper, error) {
 		Abstract:    m.clean(rec.Abstract),
 		EntryType:   strings.ToLower(strings.TrimSpace(rec.Type)),
 		CitationKey: strings.TrimSpace(rec.Key),
+		Publisher:   m.clean(rec.Publisher),
+		Address:     m.clean(rec.Address),
 	}
 	p.TitleKey = Fold(p.Title)
 	if src := collapse(rec.Title); src != p.Title {
@@ -81,22 +89,36 @@ func Normalize(rec *Record) (*Paper, error) {
 	if p.Month < 1 || p.Month > 12 {
 		p.Month = 0
 	}
-	if len(rec.Authors) > MaxAuthors {
-		return nil, fmt.Errorf("record has %d authors, more than the limit of %d", len(rec.Authors), MaxAuthors)
-	}
-	p.Authors = make([]Author, 0, len(rec.Authors))
-	for _, person := range rec.Authors {
-		if a, ok := normalizePerson(person, m); ok {
-			p.Authors = append(p.Authors, a)
+	for _, role := range []struct {
+		name   string
+		people []Person
+	}{{"authors", rec.Authors}, {"editors", rec.Editors}, {"translators", rec.Translators}} {
+		if len(role.people) > MaxAuthors {
+			return nil, fmt.Errorf("record has %d %s, more than the limit of %d", len(role.people), role.name, MaxAuthors)
 		}
 	}
+	p.Authors = normalizePeople(rec.Authors, m)
+	p.Editors = normalizePeople(rec.Editors, m)
+	p.Translators = normalizePeople(rec.Translators, m)
 	if p.Title == "" {
-		if len(p.Authors) == 0 && p.DOI == "" && p.URL == "" {
+		if len(p.Authors) == 0 && len(p.Editors) == 0 && p.DOI == "" && p.URL == "" {
 			return nil, fmt.Errorf("record has no title, no authors and no DOI or URL: nothing to tell the work by")
 		}
 		p.Warnings = append(p.Warnings, "record has no title; imported untitled")
 	}
 	return p, nil
+}
+
+// normalizePeople cleans a list of names, leaving out those with nothing
+// in them.
+func normalizePeople(people []Person, m Markup) []Author {
+	out := make([]Author, 0, len(people))
+	for _, person := range people {
+		if a, ok := normalizePerson(person, m); ok {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // NormalizePerson cleans one name: LaTeX decoded, NFC, whitespace collapsed,

@@ -64,6 +64,12 @@ type Record struct {
 	DOI      string
 	URL      string
 	Abstract string
+
+	// Translators, Publisher and Address (the publisher's place) are
+	// left out of JSON when empty, as most records have none.
+	Translators []Person `json:",omitempty"`
+	Publisher   string   `json:",omitempty"`
+	Address     string   `json:",omitempty"`
 }
 
 // Parser reads records one at a time from a stream.

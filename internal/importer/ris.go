@@ -50,6 +50,7 @@ import (
 //	                    is already a range)
 //	DO                  DOI (raw)
 //	UR                  URL (the first)
+//	PB, CY              Publisher, Address (the place published)
 //
 // Names are "Family, Given[, Suffix]"; a name without a comma is split with
 // ParseName (BibTeX rules).
@@ -70,6 +71,7 @@ import (
 //	PD      Month ("JUN 8")       VL, IS  Volume, Issue
 //	BP, EP  Pages (AR, the article number, when BP is missing)
 //	DI      DOI (D2 when missing) AB      Abstract
+//	PU      Publisher             PI      Address (the publisher's city)
 //
 // (WoS "ID" is Keywords Plus and "DA" the export date: both ignored.)
 //
@@ -567,6 +569,7 @@ func (c *risRecord) risRecord() (*Record, error) {
 		URL:      c.first("UR"),
 		Abstract: c.first("AB", "N2"),
 	}
+	rec.Publisher, rec.Address = c.first("PB"), c.first("CY")
 	rec.Year, rec.Month = c.yearMonth("PY", "Y1", "DA")
 	return recordCheckPeople(rec)
 }
@@ -599,13 +602,15 @@ func (c *risRecord) wosRecord() (*Record, error) {
 		DOI:      c.byPriority("DI", "D2"),
 		Abstract: c.first("AB"),
 	}
+	rec.Publisher, rec.Address = c.first("PU"), c.first("PI")
 	rec.Year, rec.Month = c.yearMonth("PY", "PD", "EA")
 	return recordCheckPeople(rec)
 }
 
-// recordCheckPeople reports a record with more than MaxAuthors authors or editors.
+// recordCheckPeople reports a record with more than MaxAuthors authors,
+// editors or translators.
 func recordCheckPeople(rec *Record) (*Record, error) {
-	if len(rec.Authors) > MaxAuthors || len(rec.Editors) > MaxAuthors {
+	if len(rec.Authors) > MaxAuthors || len(rec.Editors) > MaxAuthors || len(rec.Translators) > MaxAuthors {
 		return nil, &ParseError{Line: rec.Line, Msg: fmt.Sprintf("more than %d authors or editors", MaxAuthors)}
 	}
 	return rec, nil

@@ -95,7 +95,8 @@ func TestRISRecordsAndErrors(t *testing.T) {
 func TestRISMapping(t *testing.T) {
 	in := "TY  - CHAP\nID  - k1\nTI  - T\nAU  - Doe, Jane\nA1  - Roe, R., III\nA2  - Ed, Itor\nED  - Other, Ed\n" +
 		"A3  - Ignored, Series\nA4  - Ignored, Translator\nY1  - 2014/05/01/\nJA  - Abbrev\nT2  - Book Title\n" +
-		"VL  - 3\nIS  - 2\nSP  - 10\nEP  - 20\nDO  - 10.1/x\nUR  - http://a\nUR  - http://b\nN2  - Abs\nER  - \n"
+		"VL  - 3\nIS  - 2\nSP  - 10\nEP  - 20\nDO  - 10.1/x\nUR  - http://a\nUR  - http://b\nN2  - Abs\n" +
+		"PB  - Springer\nCY  - Berlin\nER  - \n"
 	rec, err := NewRISParser(strings.NewReader(in)).Next()
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +106,7 @@ func TestRISMapping(t *testing.T) {
 		Authors: []Person{{Family: "Doe", Given: "Jane"}, {Family: "Roe", Given: "R.", Suffix: "III"}},
 		Editors: []Person{{Family: "Ed", Given: "Itor"}, {Family: "Other", Given: "Ed"}},
 		Year:    2014, Month: 5, Venue: "Book Title", Volume: "3", Issue: "2", Pages: "10-20",
-		DOI: "10.1/x", URL: "http://a", Abstract: "Abs",
+		DOI: "10.1/x", URL: "http://a", Abstract: "Abs", Publisher: "Springer", Address: "Berlin",
 	}
 	if !reflect.DeepEqual(rec, want) {
 		t.Errorf("got  %+v\nwant %+v", rec, want)

@@ -38,7 +38,8 @@ func (c Check) OK() bool { return c.Problem == "" }
 // Doctor checks the database: the schema version, SQLite's own integrity
 // and foreign-key checks, the full-text index against the papers table,
 // the triggers that keep it in step, and papers.authors against
-// authorship. It changes nothing. An error means a check could not run
+// authorship (and editorship, for a paper without authors). It changes
+// nothing. An error means a check could not run
 // for a reason outside the file (a canceled context, a locked database).
 func (s *Store) Doctor(ctx context.Context) ([]Check, error) {
 	schema, applied, err := s.checkSchema(ctx)
@@ -54,7 +55,7 @@ func (s *Store) Doctor(ctx context.Context) ([]Check, error) {
 		s.checkForeignKeys,
 		s.checkFTSIndex,
 		func(ctx context.Context) (Check, error) { return s.checkTriggers(ctx, applied) },
-		s.checkAuthors,
+		func(ctx context.Context) (Check, error) { return s.checkAuthors(ctx, applied) },
 	} {
 		c, err := check(ctx)
 		if err != nil {
@@ -171,11 +172,21 @@ func (s *Store) checkForeignKeys(ctx context.Context) (Check, error) {
 // danglingRepaired are the tables whose rows Repair deletes when they
 // point to a missing row: what a paper, author or source deleted by a
 // client without foreign keys (the sqlite3 shell's default) leaves.
-var danglingRepaired = map[string]bool{"authorship": true, "paper_sources": true}
+var danglingRepaired = map[string]bool{"authorship": true, "editorship": true, "paper_sources": true}
 
-// repairDangling deletes the rows danglingRepaired names.
-func repairDangling(ctx context.Context, q *dbgen.Queries) ([]string, error) {
+// repairDangling deletes the rows danglingRepaired names (editorship's
+// from schema 00009 on).
+func repairDangling(ctx context.Context, q *dbgen.Queries, editorship bool) ([]string, error) {
 	var done []string
+	if editorship {
+		n, err := q.DeleteDanglingEditorship(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("delete dangling editorship rows: %w", err)
+		}
+		if n > 0 {
+			done = append(done, fmt.Sprintf("deleted %s whose paper or person is gone", plural(n, "editorship row", "editorship rows")))
+		}
+	}
 	n, err := q.DeleteDanglingAuthorship(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("delete dangling authorship rows: %w", err)
@@ -249,18 +260,36 @@ func (s *Store) checkTriggers(ctx context.Context, applied []int64) (Check, erro
 // staleShown bounds the papers a failed authors check names.
 const staleShown = 3
 
+// editorsVersion is the migration that adds editorship: from it on, a
+// paper without authors keeps its editors' names in papers.authors.
+const editorsVersion = 9
+
 // checkAuthors compares papers.authors, the author string the full-text
-// index holds, with the ordered names in authorship.
-func (s *Store) checkAuthors(ctx context.Context) (Check, error) {
+// index holds, with the ordered names in authorship (or, for a paper
+// without authors, editorship: the paper_names view).
+func (s *Store) checkAuthors(ctx context.Context, applied []int64) (Check, error) {
 	c := Check{Name: "authors", Detail: "papers.authors matches authorship"}
-	n, err := s.Q.CountStaleAuthors(ctx)
+	count, stale := s.Q.CountStaleAuthors, s.Q.StaleAuthors
+	if slices.Contains(applied, editorsVersion) {
+		c.Detail = "papers.authors matches authorship, or editorship for a paper without authors"
+		count = s.Q.CountStaleNames
+		stale = func(ctx context.Context, limit int64) ([]dbgen.StaleAuthorsRow, error) {
+			rows, err := s.Q.StaleNames(ctx, limit)
+			out := make([]dbgen.StaleAuthorsRow, len(rows))
+			for i, r := range rows {
+				out[i] = dbgen.StaleAuthorsRow(r)
+			}
+			return out, err
+		}
+	}
+	n, err := count(ctx)
 	if err != nil {
 		return c, explain(err)
 	}
 	if n == 0 {
 		return c, nil
 	}
-	rows, err := s.Q.StaleAuthors(ctx, staleShown)
+	rows, err := stale(ctx, staleShown)
 	if err != nil {
 		return c, explain(err)
 	}
@@ -311,7 +340,7 @@ func (s *Store) Repair(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("repair: %w", explain(err))
 	}
 	defer tx.Rollback()
-	done, err := repair(ctx, tx, s.Q.WithTx(tx), want)
+	done, err := repair(ctx, tx, s.Q.WithTx(tx), want, slices.Contains(applied, editorsVersion))
 	if err != nil {
 		return nil, fmt.Errorf("repair: %w", explain(err))
 	}
@@ -321,7 +350,7 @@ func (s *Store) Repair(ctx context.Context) ([]string, error) {
 	return done, nil
 }
 
-func repair(ctx context.Context, tx *sql.Tx, q *dbgen.Queries, want map[string]string) ([]string, error) {
+func repair(ctx context.Context, tx *sql.Tx, q *dbgen.Queries, want map[string]string, editorship bool) ([]string, error) {
 	var done []string
 	missing, altered, err := triggerDrift(ctx, tx, want)
 	if err != nil {
@@ -336,7 +365,7 @@ func repair(ctx context.Context, tx *sql.Tx, q *dbgen.Queries, want map[string]s
 		}
 		done = append(done, "recreated trigger "+name)
 	}
-	dangling, err := repairDangling(ctx, q)
+	dangling, err := repairDangling(ctx, q, editorship)
 	if err != nil {
 		return nil, err
 	}
@@ -351,13 +380,17 @@ func repair(ctx context.Context, tx *sql.Tx, q *dbgen.Queries, want map[string]s
 	rebuilt := false
 	// The update trigger reindexes each paper whose author string changes;
 	// on an index too damaged for that, rebuild first.
-	n, err := q.RepairAuthors(ctx)
+	repairAuthors := q.RepairAuthors
+	if editorship {
+		repairAuthors = q.RepairNames
+	}
+	n, err := repairAuthors(ctx)
 	if err != nil && isCorrupt(err) {
 		if err := rebuild(); err != nil {
 			return nil, err
 		}
 		rebuilt = true
-		n, err = q.RepairAuthors(ctx)
+		n, err = repairAuthors(ctx)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("rewrite author strings: %w", err)

@@ -16,20 +16,25 @@ import (
 // Paper is one full record: every field, its authors in order and, when
 // asked for, the source records behind it.
 type Paper struct {
-	ID          int64         `json:"id"`
-	Title       string        `json:"title"`
-	Authors     []Author      `json:"authors"`
-	Year        int           `json:"year,omitempty"`
-	Month       int           `json:"month,omitempty"`
-	Venue       string        `json:"venue,omitempty"`
-	Volume      string        `json:"volume,omitempty"`
-	Issue       string        `json:"issue,omitempty"`
-	Pages       string        `json:"pages,omitempty"`
-	DOI         string        `json:"doi,omitempty"`
-	URL         string        `json:"url,omitempty"`
-	Type        string        `json:"type,omitempty"`
-	CitationKey string        `json:"citation_key,omitempty"`
-	Abstract    string        `json:"abstract,omitempty"`
+	ID          int64    `json:"id"`
+	Title       string   `json:"title"`
+	Authors     []Author `json:"authors"`
+	Year        int      `json:"year,omitempty"`
+	Month       int      `json:"month,omitempty"`
+	Venue       string   `json:"venue,omitempty"`
+	Volume      string   `json:"volume,omitempty"`
+	Issue       string   `json:"issue,omitempty"`
+	Pages       string   `json:"pages,omitempty"`
+	DOI         string   `json:"doi,omitempty"`
+	URL         string   `json:"url,omitempty"`
+	Type        string   `json:"type,omitempty"`
+	CitationKey string   `json:"citation_key,omitempty"`
+	Abstract    string   `json:"abstract,omitempty"`
+	// Editors and Translators are the people in those roles, in order.
+	Editors     []Author      `json:"editors,omitempty"`
+	Translators []Author      `json:"translators,omitempty"`
+	Publisher   string        `json:"publisher,omitempty"`
+	Address     string        `json:"address,omitempty"` // the publisher's place
 	Sources     []PaperSource `json:"sources,omitempty"`
 }
 
@@ -113,6 +118,7 @@ func (s *Store) Paper(ctx context.Context, id int64, sources bool) (*Paper, erro
 		Venue: r.Venue.String, Volume: r.Volume.String, Issue: r.Issue.String, Pages: r.Pages.String,
 		DOI: r.Doi.String, URL: r.Url.String, Type: r.EntryType.String,
 		CitationKey: r.CitationKey.String, Abstract: r.Abstract.String,
+		Publisher: r.Publisher.String, Address: r.Address.String,
 	}
 	authors, err := s.Q.ListPaperAuthors(ctx, id)
 	if err != nil {
@@ -121,6 +127,18 @@ func (s *Store) Paper(ctx context.Context, id int64, sources bool) (*Paper, erro
 	p.Authors = make([]Author, 0, len(authors))
 	for _, a := range authors {
 		p.Authors = append(p.Authors, Author{ID: a.ID, Name: a.Name, Family: a.Family, Given: a.Given})
+	}
+	editors, err := s.Q.ListPaperEditors(ctx, id)
+	if err != nil {
+		return nil, explain(err)
+	}
+	for _, e := range editors {
+		a := Author{ID: e.ID, Name: e.Name, Family: e.Family, Given: e.Given}
+		if e.Role == roleTranslator {
+			p.Translators = append(p.Translators, a)
+		} else {
+			p.Editors = append(p.Editors, a)
+		}
 	}
 	if !sources {
 		return p, nil

@@ -655,6 +655,14 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 	if err != nil {
 		return err
 	}
+	editors, editorNames, err := im.resolveEditors(ctx, p)
+	if err != nil {
+		return err
+	}
+	if len(authorIDs) == 0 {
+		// Found by its editors (migration 00009, the paper_names view).
+		names = editorNames
+	}
 	id, err := im.q.InsertPaper(ctx, dbgen.InsertPaperParams{
 		Title:          p.Title,
 		TitleSource:    nullString(p.TitleSource),
@@ -672,6 +680,8 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 		EntryType:      nullString(p.EntryType),
 		CitationKey:    nullString(p.CitationKey),
 		Authors:        names,
+		Publisher:      nullString(p.Publisher),
+		Address:        nullString(p.Address),
 	})
 	if err != nil {
 		return explain(err)
@@ -682,6 +692,9 @@ func (im *Import) Add(ctx context.Context, record, line int, p *importer.Paper) 
 		}
 	}
 	if err := im.addAuthorship(ctx, id, authorIDs); err != nil {
+		return err
+	}
+	if err := im.addEditorship(ctx, id, editors); err != nil {
 		return err
 	}
 	im.stats.Added++
@@ -798,7 +811,8 @@ func (im *Import) seenCandidates(ctx context.Context, p *importer.Paper) ([]cand
 }
 
 // merge fills the fields the stored paper lacks from p. It never overwrites
-// a value, and gives a paper without authors p's authors.
+// a value, gives a paper without authors p's authors, and one without
+// editors (or translators) p's.
 func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) error {
 	arg := dbgen.FillPaperParams{
 		ID:             c.ID,
@@ -815,6 +829,8 @@ func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) er
 		EntryType:      c.EntryType,
 		CitationKey:    c.CitationKey,
 		Authors:        c.Authors,
+		Publisher:      c.Publisher,
+		Address:        c.Address,
 	}
 	changed := false
 	fillInt := func(dst *sql.NullInt64, v int) {
@@ -840,15 +856,29 @@ func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) er
 	}
 	fillStr(&arg.EntryType, p.EntryType)
 	fillStr(&arg.CitationKey, p.CitationKey)
-	addAuthors := c.Authors == "" && len(p.Authors) > 0
+	fillStr(&arg.Publisher, p.Publisher)
+	fillStr(&arg.Address, p.Address)
+	hasAuthors, editorsAdded, err := im.mergeEditors(ctx, c, p)
+	if err != nil {
+		return err
+	}
+	addAuthors := !hasAuthors && len(p.Authors) > 0
 	var authorIDs []int64
-	if addAuthors {
-		var err error
+	switch {
+	case addAuthors:
 		if authorIDs, arg.Authors, err = im.resolveAuthors(ctx, p.Authors); err != nil {
 			return err
 		}
 		changed = true
+	case editorsAdded && !hasAuthors:
+		// The paper is found by its editors: by the new ones too.
+		names, err := im.q.PaperEditorNames(ctx, c.ID)
+		if err != nil {
+			return explain(err)
+		}
+		arg.Authors = strings.Join(names, "; ")
 	}
+	changed = changed || arg.Authors != c.Authors
 	if !changed {
 		return nil
 	}
@@ -876,6 +906,92 @@ func (im *Import) merge(ctx context.Context, c *candidate, p *importer.Paper) er
 	}
 	if addAuthors {
 		return im.addAuthorship(ctx, c.ID, authorIDs)
+	}
+	return nil
+}
+
+// mergeEditors gives the stored paper p's editors if it has none, and p's
+// translators if it has none, and reports whether it did. It reports too
+// whether the paper has authors: papers.authors holds the editors' names
+// of a paper without authors, so c.Authors alone does not tell.
+func (im *Import) mergeEditors(ctx context.Context, c *candidate, p *importer.Paper) (hasAuthors, added bool, err error) {
+	roles, err := im.q.PaperEditorRoles(ctx, c.ID)
+	if err != nil {
+		return false, false, explain(err)
+	}
+	hasAuthors = c.Authors != ""
+	if hasAuthors && len(roles) > 0 {
+		if err := im.authorship.flush(ctx, im.conn); err != nil {
+			return false, false, explain(err)
+		}
+		if hasAuthors, err = im.q.PaperHasAuthors(ctx, c.ID); err != nil {
+			return false, false, explain(err)
+		}
+	}
+	var lacking importer.Paper
+	if !slices.Contains(roles, roleEditor) {
+		lacking.Editors = p.Editors
+	}
+	if !slices.Contains(roles, roleTranslator) {
+		lacking.Translators = p.Translators
+	}
+	editors, _, err := im.resolveEditors(ctx, &lacking)
+	if err != nil {
+		return false, false, err
+	}
+	return hasAuthors, len(editors) > 0, im.addEditorship(ctx, c.ID, editors)
+}
+
+// The roles of editorship (migration 00009).
+const (
+	roleEditor     = "editor"
+	roleTranslator = "translator"
+)
+
+// editorRef is one editorship row to write: the person, their role and
+// their 1-based position in it.
+type editorRef struct {
+	role     string
+	position int64
+	author   int64
+}
+
+// resolveEditors finds or adds p's editors and translators, as
+// resolveAuthors does authors, and returns their rows and their stored
+// names joined by "; " (editors first), the text papers.authors holds for
+// a paper without authors.
+func (im *Import) resolveEditors(ctx context.Context, p *importer.Paper) ([]editorRef, string, error) {
+	if len(p.Editors)+len(p.Translators) == 0 {
+		return nil, "", nil
+	}
+	var refs []editorRef
+	var names []string
+	for _, role := range []struct {
+		name   string
+		people []importer.Author
+	}{{roleEditor, p.Editors}, {roleTranslator, p.Translators}} {
+		ids, text, err := im.resolveAuthors(ctx, role.people)
+		if err != nil {
+			return nil, "", err
+		}
+		for i, id := range ids {
+			refs = append(refs, editorRef{role: role.name, position: int64(i + 1), author: id})
+		}
+		if text != "" {
+			names = append(names, text)
+		}
+	}
+	return refs, strings.Join(names, "; "), nil
+}
+
+// addEditorship writes a paper's editorship rows. They are few (the
+// corpora have none), so they are written one by one, not batched.
+func (im *Import) addEditorship(ctx context.Context, paper int64, editors []editorRef) error {
+	for _, e := range editors {
+		err := im.q.InsertEditorship(ctx, dbgen.InsertEditorshipParams{PaperID: paper, Role: e.role, Position: e.position, AuthorID: e.author})
+		if err != nil {
+			return explain(err)
+		}
 	}
 	return nil
 }
