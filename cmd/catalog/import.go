@@ -125,12 +125,20 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return interrupted(ctx, err)
 	}
-	defer st.Close()
+	committed := false
+	defer func() {
+		// An import into a new path that fails leaves no empty catalog
+		// there, which read commands would take for the user's.
+		if committed {
+			st.Close()
+		} else {
+			st.Discard()
+		}
+	}()
 	im, err := st.BeginImport(ctx)
 	if err != nil {
 		return interrupted(ctx, err)
 	}
-	committed := false
 	defer func() {
 		if !committed {
 			im.Rollback()

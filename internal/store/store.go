@@ -38,6 +38,9 @@ type Store struct {
 	RankWindow int
 
 	waiting func(holder string) // Options.Waiting, or a no-op
+	lock    *openLock           // held while opening; its descriptor until Close
+	// Created: Open made the file (there was none at Path).
+	Created bool
 
 	rankInGoFrom    float64 // defaultRankInGoFrom; the tests lower it
 	scanAtMost      int64   // defaultScanAtMost; the tests lower it
@@ -192,6 +195,77 @@ func open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if opts.MustExist {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, &NoCatalogError{Path: path}
+		}
+	}
+	_, err := os.Stat(path)
+	existed := err == nil
+	// Creating the file and migrating it happen under the open lock, so
+	// that another catalog process waits for them (openlock_unix.go).
+	lock, err := lockForOpen(ctx, path, opts.MustExist || !canCreate(path), opts.Waiting)
+	if err != nil {
+		return nil, err
+	}
+	s, err := openLocked(ctx, path, opts)
+	if err != nil && !existed {
+		removeCatalog(path) // made here, and not a catalog: nothing left behind
+	}
+	lock.unlock()
+	if err != nil {
+		lock.close()
+		return nil, err
+	}
+	s.lock, s.Created = lock, !existed
+	return s, nil
+}
+
+// removeCatalog removes a database file that this process created, with
+// the files SQLite keeps beside it.
+func removeCatalog(path string) {
+	for _, suffix := range []string{"-wal", "-shm", "-journal", ""} {
+		os.Remove(path + suffix)
+	}
+}
+
+// Discard closes a Store that Open created (Created) and removes its file:
+// an import into a new path that fails leaves no empty catalog behind,
+// which read commands would then take for the user's. Another process
+// that has it open meanwhile (it waited for the import) keeps it.
+func (s *Store) Discard() error {
+	err := s.Close()
+	if !s.Created {
+		return err
+	}
+	lock, lerr := lockForOpen(context.Background(), s.Path, true, nil)
+	if lerr != nil || lock == nil {
+		return err
+	}
+	defer lock.close()
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: s.Path}).EscapedPath(), RawQuery: "mode=ro"}
+	db, oerr := sql.Open("sqlite", u.String())
+	if oerr != nil {
+		return err
+	}
+	var papers int64
+	qerr := db.QueryRow("SELECT count(*) FROM papers").Scan(&papers)
+	db.Close()
+	if qerr == nil && papers == 0 && lockHolder(s.Path) == "" {
+		removeCatalog(s.Path)
+	}
+	return err
+}
+
+// canCreate reports whether catalog may create a database at path: its
+// folder exists and can be written (checkWritable says why not, after).
+func canCreate(path string) bool {
+	return canWrite(filepath.Dir(path)) == nil
+}
+
+func openLocked(ctx context.Context, path string, opts Options) (*Store, error) {
+	if opts.MustExist {
+		// Checked again under the lock: a file another process has just
+		// created is a catalog once it has let the lock go.
 		st, err := os.Stat(path)
 		if err != nil && errors.Is(err, fs.ErrNotExist) || err == nil && st.Size() == 0 {
 			return nil, &NoCatalogError{Path: path, Empty: err == nil}
@@ -270,7 +344,9 @@ func (s *Store) Close() error {
 	// that lock and without waiting, so the locked part is short.
 	// https://www.sqlite.org/wal.html#ckpt
 	s.DB.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-	return s.DB.Close()
+	err := s.DB.Close()
+	s.lock.close() // after the connections: see openLock
+	return err
 }
 
 // checkFile refuses paths that are not, and cannot become, a catalog, before
