@@ -336,7 +336,10 @@ func DetectFormat(name string, head []byte) string {
 	trimmed := bytes.TrimLeft(head, " \t\r\n")
 	switch {
 	case len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{'):
-		if bytes.Contains(head, []byte(`"authorships"`)) || bytes.Contains(head, []byte("openalex.org/W")) {
+		// OpenAlex's own fields, not its ids: a CSL-JSON file (catalog's
+		// own export among them) may carry OpenAlex ids as item ids.
+		if bytes.Contains(head, []byte(`"authorships"`)) || bytes.Contains(head, []byte(`"publication_year"`)) ||
+			bytes.Contains(head, []byte(`"abstract_inverted_index"`)) {
 			return "openalex"
 		}
 		return "csljson"

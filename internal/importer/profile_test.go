@@ -213,6 +213,9 @@ func TestDetectFormat(t *testing.T) {
 		{"x.dat", `[{"title": "T"}]`, "csljson"},
 		{"x.dat", `{"title": "T"}` + "\n", "csljson"},
 		{"x.dat", `{"id": "https://openalex.org/W1", "authorships": []}`, "openalex"},
+		{"x.dat", `{"id": "https://openalex.org/W1", "publication_year": 2020}`, "openalex"},
+		// catalog's own CSL-JSON export keeps OpenAlex ids as item ids.
+		{"x.json", `[{"id": "https://openalex.org/W1", "type": "article", "title": "T", "author": [{"family": "F"}]}]`, "csljson"},
 		{"x.dat", "Chan, Chi-Min\nA title\nJi, Jiaming, Chan, Chi-Min\nabstract", "profile"},
 		{"x.txt", "just words", "profile"},
 		{"x.ris", "", "ris"},
