@@ -363,6 +363,13 @@ func (f flexString) trim() string { return strings.TrimSpace(string(f)) }
 // decodeJSONItem decodes one item into v (a pointer to a struct) and words
 // its errors for a person reading an import report.
 func decodeJSONItem(b []byte, v any) error {
+	// encoding/json would turn invalid UTF-8 into U+FFFD without a word;
+	// a file that is not UTF-8 throughout was decoded before (decode.go),
+	// so what is left here is a damaged item.
+	if !utf8.Valid(b) {
+		i := invalidUTF8At(b)
+		return fmt.Errorf("invalid UTF-8 (byte 0x%02x at offset %d of the item)", b[i], i)
+	}
 	if len(b) == 0 || b[0] != '{' {
 		if !json.Valid(b) {
 			return fmt.Errorf("invalid JSON: %v", jsonErrText(json.Unmarshal(b, new(any))))
@@ -703,4 +710,17 @@ func (s *jsonSplitter) item(c byte) ([]byte, int, error) {
 		return nil, start, &ParseError{Line: start, Msg: fmt.Sprintf("item longer than %d bytes", MaxRecordBytes)}
 	}
 	return s.buf, start, nil
+}
+
+// invalidUTF8At is the offset of the first byte of b that is not valid
+// UTF-8 (len(b) when there is none).
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }

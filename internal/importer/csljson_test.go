@@ -395,3 +395,33 @@ func BenchmarkCSLJSON(b *testing.B) {
 	b.Run("jsonl", func(b *testing.B) { benchParser(b, cslBenchData(b, false), newCSL) })
 	b.Run("array", func(b *testing.B) { benchParser(b, cslBenchData(b, true), newCSL) })
 }
+
+// TestJSONInvalidUTF8: a JSON item with a byte that is not UTF-8, after
+// UTF-8 text (so not a whole file in another encoding), is an invalid
+// record naming its line, not a title with U+FFFD in it.
+func TestJSONInvalidUTF8(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		new  func(io.Reader) Parser
+		item string
+	}{
+		{"csljson", func(r io.Reader) Parser { return NewCSLJSONParser(r) }, `{"id": "b", "type": "article", "title": "caf` + "\xe9" + ` bad", "author": [{"family": "X"}]}`},
+		{"openalex", func(r io.Reader) Parser { return NewOpenAlexParser(r) }, `{"id": "https://openalex.org/W2", "title": "caf` + "\xe9" + `", "publication_year": 2020, "authorships": []}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			first := `{"id": "a", "type": "article", "title": "Café", "author": [{"family": "X"}]}`
+			if tt.name == "openalex" {
+				first = `{"id": "https://openalex.org/W1", "title": "Café", "publication_year": 2020, "authorships": []}`
+			}
+			p := tt.new(strings.NewReader(first + "\n" + tt.item + "\n"))
+			if _, err := p.Next(); err != nil {
+				t.Fatalf("first item: %v", err)
+			}
+			_, err := p.Next()
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.Line != 2 || !strings.Contains(pe.Msg, "invalid UTF-8 (byte 0xe9") {
+				t.Errorf("got %v, want a record error at line 2 naming the byte", err)
+			}
+		})
+	}
+}
