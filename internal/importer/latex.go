@@ -545,6 +545,7 @@ var latexSymbolWords = map[string]string{
 	"textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^",
 	"textbraceleft": "{", "textbraceright": "}", "textasciigrave": "`",
 	"textunderscore": "_", "textdollar": "$", "textbar": "|",
+	"textquotesingle": "'", "slash": "/", "textslash": "/",
 	"textless": "<", "textgreater": ">", "textbullet": "•",
 	"textperiodcentered": "·", "dag": "†", "ddag": "‡", "textdagger": "†",
 	"textdaggerdbl": "‡", "guillemotleft": "«", "guillemotright": "»",

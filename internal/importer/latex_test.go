@@ -155,6 +155,10 @@ func TestCleanText(t *testing.T) {
 		{`\textbackslash`, `\`},
 		{`H\textbraceleft{}older, 1\textbraceright{}`, "H{older, 1}"},
 		{"\\textasciigrave{}x", "`x"},
+		// in the ACL Anthology's titles and abstracts
+		{`\textquotesingle{}things\textquotesingle{}`, "'things'"},
+		{`input\slash{}output`, "input/output"},
+		{`\textbraceleft{}C\textbraceright{}hinese`, "{C}hinese"},
 		{`\alpha-helix`, "α-helix"},
 
 		// braces
