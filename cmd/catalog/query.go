@@ -211,7 +211,7 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions, window 
 	switch {
 	case match == "":
 		fmt.Fprintf(w, "order:   newest first (year, then most recently added)\n")
-	case so.Sort == store.ByYear && so.NewestFirst:
+	case so.NewestFirst:
 		fmt.Fprintf(w, "order:   newest first (year, then most recently added), unranked: the text is\n"+
 			"         only stopwords\n")
 	case so.Sort == store.ByYear && window == 0:
@@ -219,8 +219,6 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions, window 
 	case so.Sort == store.ByYear:
 		fmt.Fprintf(w, "order:   newest first, then by score; in a year with more than %d matches, its\n"+
 			"         %d newest are ranked (--rank)\n", window, window)
-	case so.NewestFirst:
-		fmt.Fprintf(w, "order:   newest first, unranked: the text is only stopwords\n")
 	case window == 0:
 		fmt.Fprintf(w, "order:   by score, best first (every match ranked: --rank 0)\n")
 	case len(so.Filters.Describe()) > 0:

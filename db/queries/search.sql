@@ -6,9 +6,9 @@
 -- The typed comparison comes first so that sqlc types the parameter from
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
 -- "end filters" is the same in every query of this file that filters
--- (SearchPapers, SearchPapersNewest, SearchCandidates, RankMatches,
--- RankMatchesFiltered, RankMatchesInYears, SearchCandidatesInYears,
--- ScanPapers, ScanPapersInYears, ScanPapersOfAuthor, SearchPapersByYear,
+-- (SearchPapers, SearchCandidates, RankMatches, RankMatchesFiltered,
+-- RankMatchesInYears, SearchCandidatesInYears, ScanPapers,
+-- ScanPapersInYears, ScanPapersOfAuthor, SearchPapersByYear,
 -- SearchPapersNewestByYear, ListMatchingByYear, ListPapersOfAuthor,
 -- ListPapers, ListPapersInYears and ListPapersInVenues);
 -- TestFilterBlocksAgree (internal/store) keeps it so.
@@ -71,38 +71,6 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- end filters
     AND papers_fts.rowid >= sqlc.arg(min_rowid)
 ORDER BY papers_fts.rank
-LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
-
--- name: SearchPapersNewest :many
--- Matches newest first, unranked: for a query of nothing but stopwords,
--- where bm25 means little and costs a scan of near every row.
-SELECT
-    p.id,
-    p.year,
-    p.title,
-    p.venue,
-    p.doi,
-    snippet(papers_fts, -1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24) AS snippet,
-    CAST(0 AS REAL) AS score
-FROM papers_fts
-JOIN papers p ON p.id = papers_fts.rowid
-WHERE papers_fts MATCH sqlc.arg(match)
-    -- filters:
-    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
-    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
-    AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
-         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-                    WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
-                      AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
-                           OR sqlc.narg(author_given) IS NULL)))
-    AND (CAST(sqlc.narg(first_family) AS TEXT) IS NULL
-         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = sqlc.narg(first_family)
-                      AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
-                           OR sqlc.narg(first_given) IS NULL)))
-    -- end filters
-ORDER BY papers_fts.rowid DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 
 -- name: SearchCandidates :many
@@ -548,8 +516,9 @@ ORDER BY p.year DESC, p.id DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 
 -- name: ListMatchingByYear :many
--- Matches newest year first, unranked: a query of nothing but stopwords,
--- sorted by year. It walks the papers_year index from the newest year and
+-- Matches newest year first (then most recently added; no year last),
+-- unranked: a query of nothing but stopwords, sorted by year or by
+-- relevance, which it has none of. It walks the papers_year index from the newest year and
 -- asks FTS5 whether each paper matches, which is cheap when most papers
 -- do, as they do a stopword; sorting every match by year would read them
 -- all.

@@ -195,9 +195,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.searchPapersByYearStmt, err = db.PrepareContext(ctx, searchPapersByYear); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapersByYear: %w", err)
 	}
-	if q.searchPapersNewestStmt, err = db.PrepareContext(ctx, searchPapersNewest); err != nil {
-		return nil, fmt.Errorf("error preparing query SearchPapersNewest: %w", err)
-	}
 	if q.searchPapersNewestByYearStmt, err = db.PrepareContext(ctx, searchPapersNewestByYear); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapersNewestByYear: %w", err)
 	}
@@ -506,11 +503,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing searchPapersByYearStmt: %w", cerr)
 		}
 	}
-	if q.searchPapersNewestStmt != nil {
-		if cerr := q.searchPapersNewestStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing searchPapersNewestStmt: %w", cerr)
-		}
-	}
 	if q.searchPapersNewestByYearStmt != nil {
 		if cerr := q.searchPapersNewestByYearStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchPapersNewestByYearStmt: %w", cerr)
@@ -637,7 +629,6 @@ type Queries struct {
 	searchCandidatesInYearsStmt  *sql.Stmt
 	searchPapersStmt             *sql.Stmt
 	searchPapersByYearStmt       *sql.Stmt
-	searchPapersNewestStmt       *sql.Stmt
 	searchPapersNewestByYearStmt *sql.Stmt
 	setSourceOwnerStmt           *sql.Stmt
 	setSourceRecordsStmt         *sql.Stmt
@@ -707,7 +698,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		searchCandidatesInYearsStmt:  q.searchCandidatesInYearsStmt,
 		searchPapersStmt:             q.searchPapersStmt,
 		searchPapersByYearStmt:       q.searchPapersByYearStmt,
-		searchPapersNewestStmt:       q.searchPapersNewestStmt,
 		searchPapersNewestByYearStmt: q.searchPapersNewestByYearStmt,
 		setSourceOwnerStmt:           q.setSourceOwnerStmt,
 		setSourceRecordsStmt:         q.setSourceRecordsStmt,

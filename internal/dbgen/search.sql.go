@@ -249,8 +249,9 @@ type ListMatchingByYearRow struct {
 	Doi   sql.NullString
 }
 
-// Matches newest year first, unranked: a query of nothing but stopwords,
-// sorted by year. It walks the papers_year index from the newest year and
+// Matches newest year first (then most recently added; no year last),
+// unranked: a query of nothing but stopwords, sorted by year or by
+// relevance, which it has none of. It walks the papers_year index from the newest year and
 // asks FTS5 whether each paper matches, which is cheap when most papers
 // do, as they do a stopword; sorting every match by year would read them
 // all.
@@ -1814,9 +1815,9 @@ type SearchPapersRow struct {
 // The typed comparison comes first so that sqlc types the parameter from
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
 // "end filters" is the same in every query of this file that filters
-// (SearchPapers, SearchPapersNewest, SearchCandidates, RankMatches,
-// RankMatchesFiltered, RankMatchesInYears, SearchCandidatesInYears,
-// ScanPapers, ScanPapersInYears, ScanPapersOfAuthor, SearchPapersByYear,
+// (SearchPapers, SearchCandidates, RankMatches, RankMatchesFiltered,
+// RankMatchesInYears, SearchCandidatesInYears, ScanPapers,
+// ScanPapersInYears, ScanPapersOfAuthor, SearchPapersByYear,
 // SearchPapersNewestByYear, ListMatchingByYear, ListPapersOfAuthor,
 // ListPapers, ListPapersInYears and ListPapersInVenues);
 // TestFilterBlocksAgree (internal/store) keeps it so.
@@ -1976,110 +1977,6 @@ func (q *Queries) SearchPapersByYear(ctx context.Context, arg SearchPapersByYear
 			&i.Title,
 			&i.Venue,
 			&i.Doi,
-			&i.Score,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const searchPapersNewest = `-- name: SearchPapersNewest :many
-SELECT
-    p.id,
-    p.year,
-    p.title,
-    p.venue,
-    p.doi,
-    snippet(papers_fts, -1, ?1, ?2, ?3, 24) AS snippet,
-    CAST(0 AS REAL) AS score
-FROM papers_fts
-JOIN papers p ON p.id = papers_fts.rowid
-WHERE papers_fts MATCH ?4
-    -- filters:
-    AND (p.year >= ?5 OR ?5 IS NULL)
-    AND (p.year <= ?6 OR ?6 IS NULL)
-    AND (CAST(?7 AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || ?7) > 0))
-    AND (CAST(?8 AS TEXT) IS NULL
-         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-                    WHERE s.paper_id = p.id AND a.family_key = ?8
-                      AND (a.name_key LIKE ?8 || '|' || ?9 || '%'
-                           OR ?9 IS NULL)))
-    AND (CAST(?10 AS TEXT) IS NULL
-         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = ?10
-                      AND (a.name_key LIKE ?10 || '|' || ?11 || '%'
-                           OR ?11 IS NULL)))
-    -- end filters
-ORDER BY papers_fts.rowid DESC
-LIMIT ?13 OFFSET ?12
-`
-
-type SearchPapersNewestParams struct {
-	MarkOpen     string
-	MarkClose    string
-	Ellipsis     string
-	Match        string
-	YearFrom     sql.NullInt64
-	YearTo       sql.NullInt64
-	Venue        sql.NullString
-	AuthorFamily sql.NullString
-	AuthorGiven  sql.NullString
-	FirstFamily  sql.NullString
-	FirstGiven   sql.NullString
-	Offset       int64
-	Limit        int64
-}
-
-type SearchPapersNewestRow struct {
-	ID      int64
-	Year    sql.NullInt64
-	Title   string
-	Venue   sql.NullString
-	Doi     sql.NullString
-	Snippet string
-	Score   float64
-}
-
-// Matches newest first, unranked: for a query of nothing but stopwords,
-// where bm25 means little and costs a scan of near every row.
-func (q *Queries) SearchPapersNewest(ctx context.Context, arg SearchPapersNewestParams) ([]SearchPapersNewestRow, error) {
-	rows, err := q.query(ctx, q.searchPapersNewestStmt, searchPapersNewest,
-		arg.MarkOpen,
-		arg.MarkClose,
-		arg.Ellipsis,
-		arg.Match,
-		arg.YearFrom,
-		arg.YearTo,
-		arg.Venue,
-		arg.AuthorFamily,
-		arg.AuthorGiven,
-		arg.FirstFamily,
-		arg.FirstGiven,
-		arg.Offset,
-		arg.Limit,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []SearchPapersNewestRow
-	for rows.Next() {
-		var i SearchPapersNewestRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.Year,
-			&i.Title,
-			&i.Venue,
-			&i.Doi,
-			&i.Snippet,
 			&i.Score,
 		); err != nil {
 			return nil, err

@@ -244,8 +244,9 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			return nil, explain(err)
 		}
 		hits = listHits(rows)
-	case opt.Sort == ByYear && opt.NewestFirst:
-		// Unranked, like a listing: by year, then most recently added.
+	case opt.NewestFirst:
+		// Unranked, like a listing, whatever the sort: by year, then most
+		// recently added, papers without a year last.
 		var err error
 		if s.mostMatch(ctx, text, opt.Filters) {
 			var rows []dbgen.ListMatchingByYearRow
@@ -316,21 +317,6 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Score: r.Score})
-		}
-	case opt.NewestFirst:
-		rows, err := s.Q.SearchPapersNewest(ctx, dbgen.SearchPapersNewestParams{
-			MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
-			Match:    match,
-			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
-			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
-			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
-			Limit: limit, Offset: offset,
-		})
-		if err != nil {
-			return nil, searchError(err)
-		}
-		for _, r := range rows {
-			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet})
 		}
 	default:
 		arg := dbgen.SearchPapersParams{
