@@ -36,6 +36,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countAuthorsStmt, err = db.PrepareContext(ctx, countAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuthors: %w", err)
 	}
+	if q.countAuthorsNamedStmt, err = db.PrepareContext(ctx, countAuthorsNamed); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAuthorsNamed: %w", err)
+	}
 	if q.countMatchesStmt, err = db.PrepareContext(ctx, countMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query CountMatches: %w", err)
 	}
@@ -98,6 +101,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAuthorsStmt, err = db.PrepareContext(ctx, listAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuthors: %w", err)
+	}
+	if q.listAuthorsNamedStmt, err = db.PrepareContext(ctx, listAuthorsNamed); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuthorsNamed: %w", err)
 	}
 	if q.listAuthorsOfPapersStmt, err = db.PrepareContext(ctx, listAuthorsOfPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuthorsOfPapers: %w", err)
@@ -238,6 +244,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.countAuthorsNamedStmt != nil {
+		if cerr := q.countAuthorsNamedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAuthorsNamedStmt: %w", cerr)
+		}
+	}
 	if q.countMatchesStmt != nil {
 		if cerr := q.countMatchesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countMatchesStmt: %w", cerr)
@@ -341,6 +352,11 @@ func (q *Queries) Close() error {
 	if q.listAuthorsStmt != nil {
 		if cerr := q.listAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.listAuthorsNamedStmt != nil {
+		if cerr := q.listAuthorsNamedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuthorsNamedStmt: %w", cerr)
 		}
 	}
 	if q.listAuthorsOfPapersStmt != nil {
@@ -576,6 +592,7 @@ type Queries struct {
 	checkFTSIndexStmt            *sql.Stmt
 	countAuthorPapersStmt        *sql.Stmt
 	countAuthorsStmt             *sql.Stmt
+	countAuthorsNamedStmt        *sql.Stmt
 	countMatchesStmt             *sql.Stmt
 	countPapersStmt              *sql.Stmt
 	countPapersInYearsStmt       *sql.Stmt
@@ -597,6 +614,7 @@ type Queries struct {
 	insertPaperStmt              *sql.Stmt
 	insertSourceStmt             *sql.Stmt
 	listAuthorsStmt              *sql.Stmt
+	listAuthorsNamedStmt         *sql.Stmt
 	listAuthorsOfPapersStmt      *sql.Stmt
 	listCoauthorsStmt            *sql.Stmt
 	listMatchingByYearStmt       *sql.Stmt
@@ -645,6 +663,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		checkFTSIndexStmt:            q.checkFTSIndexStmt,
 		countAuthorPapersStmt:        q.countAuthorPapersStmt,
 		countAuthorsStmt:             q.countAuthorsStmt,
+		countAuthorsNamedStmt:        q.countAuthorsNamedStmt,
 		countMatchesStmt:             q.countMatchesStmt,
 		countPapersStmt:              q.countPapersStmt,
 		countPapersInYearsStmt:       q.countPapersInYearsStmt,
@@ -666,6 +685,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPaperStmt:              q.insertPaperStmt,
 		insertSourceStmt:             q.insertSourceStmt,
 		listAuthorsStmt:              q.listAuthorsStmt,
+		listAuthorsNamedStmt:         q.listAuthorsNamedStmt,
 		listAuthorsOfPapersStmt:      q.listAuthorsOfPapersStmt,
 		listCoauthorsStmt:            q.listCoauthorsStmt,
 		listMatchingByYearStmt:       q.listMatchingByYearStmt,

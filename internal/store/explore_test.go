@@ -501,3 +501,96 @@ func TestNewestFirstIsByYear(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorsAgreeWithView: Authors pages through the authors as the
+// author_list view orders them (papers, then family and name keys, then
+// id; authors without papers last), with the view's counts and years,
+// for every page, with and without a name filter, though it reads only
+// the authors a page can hold.
+func TestAuthorsAgreeWithView(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	ctx := context.Background()
+	// Authors another client added without papers come last.
+	for _, name := range []string{"Zero, Ann", "Aardvark, Zed", "Dai, Nobody"} {
+		family, given, _ := strings.Cut(name, ", ")
+		key := importer.Fold(family) + "|" + importer.Fold(given)
+		if _, err := s.DB.Exec(`INSERT INTO authors (name, family, given, name_key, family_key) VALUES (?, ?, ?, ?, ?)`,
+			name, family, given, key, importer.Fold(family)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := count(t, s.DB, `SELECT count(*) FROM authors`)
+	want := func(family string, limit, offset int) []AuthorCount {
+		t.Helper()
+		if limit < 1 {
+			limit = -1
+		}
+		rows, err := s.DB.Query(`SELECT id, name, papers, coalesce(first_year, 0), coalesce(last_year, 0) FROM author_list
+			WHERE family_key = ? OR ? = '' ORDER BY papers DESC, family_key, name_key, id LIMIT ? OFFSET ?`, family, family, limit, offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []AuthorCount
+		for rows.Next() {
+			var a AuthorCount
+			if err := rows.Scan(&a.ID, &a.Name, &a.Papers, &a.FirstYear, &a.LastYear); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, a)
+		}
+		return out
+	}
+	same := func(got, want []AuthorCount) bool {
+		if len(got) != len(want) {
+			return false
+		}
+		for i := range got {
+			g := got[i]
+			g.key = ""
+			if g != want[i] {
+				return false
+			}
+		}
+		return true
+	}
+	pages := []struct{ limit, offset int }{{0, 0}, {1, 0}, {5, 0}, {50, 0}, {7, 3}, {20, 40}, {10, total - 5}, {10, total + 5}, {0, total - 2}}
+	for _, family := range []string{"", "dai", "chan"} {
+		for _, p := range pages {
+			t.Run(fmt.Sprintf("%q limit %d offset %d", family, p.limit, p.offset), func(t *testing.T) {
+				var name *NameFilter
+				if family != "" {
+					name = nameFilter(t, family)
+				}
+				got, err := s.Authors(ctx, name, p.limit, p.offset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w := want(family, p.limit, p.offset); !same(got, w) {
+					t.Errorf("got %d authors %+v\nwant %d %+v", len(got), got, len(w), w)
+				}
+			})
+		}
+	}
+}
+
+// TestAmbiguousCountsEveryMatch: a name that matches more authors than
+// the candidates listed says how many it matches, not how many are shown.
+func TestAmbiguousCountsEveryMatch(t *testing.T) {
+	s, _ := openTemp(t)
+	var papers []*importer.Paper
+	for i := range maxCandidates + 5 {
+		papers = append(papers, paper(t, importer.Record{Title: fmt.Sprintf("Paper %d", i), Year: 2000 + i,
+			Authors: people(fmt.Sprintf("Dai, Given%c", 'a'+i))}))
+	}
+	importPapers(t, s, SourceInfo{Path: "a.bib", SHA256: "a", Format: "bibtex"}, papers...)
+	_, err := s.ResolveAuthor(context.Background(), *nameFilter(t, "dai"))
+	var amb *AmbiguousError
+	if !errors.As(err, &amb) {
+		t.Fatalf("got %v, want an AmbiguousError", err)
+	}
+	if want := fmt.Sprintf(`"dai" matches %d authors`, maxCandidates+5); err.Error() != want || len(amb.Authors) != maxCandidates {
+		t.Errorf("got %q with %d candidates, want %q with %d", err, len(amb.Authors), want, maxCandidates)
+	}
+}
