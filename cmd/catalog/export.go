@@ -83,25 +83,22 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	st.RankWindow = sel.rank
 	so.Limit, so.Offset = *limit, *offset
-	ids, err := st.Select(ctx, match, so)
+	// One snapshot for the selection and every paper written: an import
+	// that commits meanwhile shows in none of them.
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	defer sn.Close()
+	ids, err := sn.Select(ctx, match, so)
 	if errors.Is(err, store.ErrQuerySyntax) {
 		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
 	}
 	if err != nil {
 		return err
 	}
-	papers, err := loadPapers(ctx, st, ids)
-	if err != nil {
-		return err
-	}
 	write := func(w io.Writer) error {
-		switch *format {
-		case "csljson":
-			return export.CSLJSON(w, papers)
-		case "csv":
-			return export.CSV(w, papers)
-		}
-		return export.BibTeX(w, papers)
+		return writePapers(ctx, sn.Store, *format, w, ids)
 	}
 	if output == "" || output == "-" {
 		err = write(e.stdout)
@@ -111,12 +108,29 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if len(papers) == 0 && (len(words) > 0 || sel.hasFilter()) {
+	if len(ids) == 0 && (len(words) > 0 || sel.hasFilter()) {
 		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, sel))
 	} else if output != "" && output != "-" {
-		fmt.Fprintf(e.stderr, "%s: %s written (%s)\n", output, nPapers(len(papers)), *format)
+		fmt.Fprintf(e.stderr, "%s: %s written (%s)\n", output, nPapers(len(ids)), *format)
 	}
 	return nil
+}
+
+// writePapers writes the papers ids names, in that order, to w in format,
+// each as it is read.
+func writePapers(ctx context.Context, st *store.Store, format string, w io.Writer, ids []int64) error {
+	own, err := st.CitationKeys(ctx, ids)
+	if err != nil {
+		return err
+	}
+	out, err := export.NewWriter(format, w, export.NewKeyMaker(own))
+	if err != nil {
+		return err
+	}
+	if err := st.EachPaper(ctx, ids, out.Write); err != nil {
+		return err
+	}
+	return out.Close()
 }
 
 // writeFileAtomic writes path through a temporary file in the same folder,

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -11,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/catalog-dev/catalog/internal/export"
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
@@ -128,56 +129,156 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	default:
 		so.MarkOpen, so.MarkClose = "[", "]"
 	}
-	hits, err := st.Search(ctx, match, so)
+	if opt.format == "bibtex" {
+		return queryBibTeX(ctx, e, st, match, so, text, opt.selection)
+	}
+	explained := false
+	explainOnce := func() {
+		if opt.explain && !explained {
+			w := e.stderr
+			if opt.format == "table" {
+				w = e.stdout
+			}
+			writeExplanation(w, store.MatchExpr(match, so.Filters), so, st.RankWindow)
+		}
+		explained = true
+	}
+	hw := newHitWriter(opt.format, e.stdout, opt.explain)
+	n := 0
+	err = st.SearchEach(ctx, match, so, func(h *store.Hit) error {
+		explainOnce() // before the first hit, where the table shows it
+		n++
+		return hw.write(h)
+	})
 	if errors.Is(err, store.ErrQuerySyntax) {
 		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
 	}
 	if err != nil {
 		return err
 	}
-	if opt.explain {
-		w := e.stderr
-		if opt.format == "table" {
-			w = e.stdout
-		}
-		writeExplanation(w, store.MatchExpr(match, so.Filters), so, st.RankWindow)
+	explainOnce()
+	if err := hw.close(); err != nil {
+		return err
 	}
-	if len(hits) == 0 {
-		switch opt.format {
-		case "json":
-			fmt.Fprintln(e.stdout, "[]")
-		case "csv":
-			writeHitsCSV(e.stdout, nil, opt.explain) // the header
-		}
+	if n == 0 {
 		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, opt.selection))
+	}
+	return nil
+}
+
+// queryBibTeX writes the papers a query finds as BibTeX, each as it is
+// read, as catalog export does.
+func queryBibTeX(ctx context.Context, e *env, st *store.Store, match string, so store.SearchOptions, text string, sel selection) error {
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	defer sn.Close()
+	ids, err := sn.Select(ctx, match, so)
+	if errors.Is(err, store.ErrQuerySyntax) {
+		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
+	}
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, sel))
 		return nil
 	}
-	switch opt.format {
+	return writePapers(ctx, sn.Store, "bibtex", e.stdout, ids)
+}
+
+// hitWriter writes hits in a --format of catalog query as they come
+// (Store.SearchEach), buffered; write returns the first error of the
+// output underneath once it is known, so that a search stops writing (and
+// reading) into a closed pipe.
+type hitWriter struct {
+	format  string
+	ew      *errWriter
+	bw      *bufio.Writer
+	explain bool
+	n       int
+	csv     *csv.Writer
+	json    *json.Encoder
+	item    bytes.Buffer
+}
+
+func newHitWriter(format string, w io.Writer, explain bool) *hitWriter {
+	hw := &hitWriter{format: format, ew: &errWriter{w: w}, explain: explain}
+	hw.bw = bufio.NewWriter(hw.ew)
+	switch format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(hits)
+		// Each hit as json.Encoder with SetIndent("", "  ") writes it
+		// inside an array.
+		hw.json = json.NewEncoder(&hw.item)
+		hw.json.SetIndent("  ", "  ")
 	case "jsonl":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		for _, h := range hits {
-			if err := enc.Encode(h); err != nil {
-				return err
-			}
-		}
-		return nil
+		hw.json = json.NewEncoder(hw.bw)
 	case "csv":
-		return writeHitsCSV(e.stdout, hits, opt.explain)
-	case "bibtex":
-		papers, err := loadPapers(ctx, st, hitIDs(hits))
-		if err != nil {
+		hw.csv = csv.NewWriter(hw.bw)
+		hw.csv.Write(csvHitsHeader(explain))
+	}
+	if hw.json != nil {
+		hw.json.SetEscapeHTML(false)
+	}
+	return hw
+}
+
+func (hw *hitWriter) write(h *store.Hit) error {
+	hw.n++
+	switch hw.format {
+	case "json":
+		hw.item.Reset()
+		if err := hw.json.Encode(h); err != nil {
 			return err
 		}
-		return export.BibTeX(e.stdout, papers)
+		if hw.n == 1 {
+			hw.bw.WriteString("[\n  ")
+		} else {
+			hw.bw.WriteString(",\n  ")
+		}
+		hw.bw.Write(bytes.TrimSuffix(hw.item.Bytes(), []byte("\n")))
+	case "jsonl":
+		if err := hw.json.Encode(h); err != nil {
+			return err
+		}
+	case "csv":
+		hw.csv.Write(csvHitRow(h, hw.explain))
+	default:
+		writeHit(hw.bw, h, hw.n == 1)
 	}
-	writeHits(e.stdout, hits)
-	return nil
+	return hw.ew.err
+}
+
+func (hw *hitWriter) close() error {
+	switch {
+	case hw.format == "json" && hw.n == 0:
+		hw.bw.WriteString("[]\n")
+	case hw.format == "json":
+		hw.bw.WriteString("\n]\n")
+	case hw.format == "csv":
+		hw.csv.Flush()
+		if err := hw.csv.Error(); err != nil {
+			return err
+		}
+	}
+	return hw.bw.Flush()
+}
+
+// errWriter keeps the first error of the writer underneath, which a
+// bufio.Writer returns only from the write that meets it.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
 }
 
 // describeSelection names what was searched for in a message.
@@ -236,28 +337,27 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions, window 
 	fmt.Fprintln(w)
 }
 
-// writeHits prints hits for people: id, year and title on one line, the
-// first authors and the snippet indented below.
-func writeHits(w io.Writer, hits []store.Hit) {
-	for i, h := range hits {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		year := "    "
-		if h.Year != 0 {
-			year = strconv.Itoa(h.Year)
-		}
-		fmt.Fprintf(w, "%6d  %s  %s\n", h.ID, year, h.Title)
-		if len(h.Authors) > 0 {
-			fmt.Fprintf(w, "              %s\n", firstAuthors(h.Authors, 3))
-		}
-		if h.Snippet != "" {
-			fmt.Fprintf(w, "              %s\n", h.Snippet)
-		}
-		if x := h.Explain; x != nil {
-			fmt.Fprintf(w, "              score %s: title %s, abstract %s, authors %s\n",
-				score(h.Score), score(x.Title), score(x.Abstract), score(x.Authors))
-		}
+// writeHit prints a hit for people: id, year and title on one line, the
+// first authors and the snippet indented below; a blank line before each
+// hit but the first.
+func writeHit(w io.Writer, h *store.Hit, first bool) {
+	if !first {
+		fmt.Fprintln(w)
+	}
+	year := "    "
+	if h.Year != 0 {
+		year = strconv.Itoa(h.Year)
+	}
+	fmt.Fprintf(w, "%6d  %s  %s\n", h.ID, year, h.Title)
+	if len(h.Authors) > 0 {
+		fmt.Fprintf(w, "              %s\n", firstAuthors(h.Authors, 3))
+	}
+	if h.Snippet != "" {
+		fmt.Fprintf(w, "              %s\n", h.Snippet)
+	}
+	if x := h.Explain; x != nil {
+		fmt.Fprintf(w, "              score %s: title %s, abstract %s, authors %s\n",
+			score(h.Score), score(x.Title), score(x.Abstract), score(x.Authors))
 	}
 }
 
@@ -277,54 +377,29 @@ func firstAuthors(authors []string, n int) string {
 	return fmt.Sprintf("%s; et al. (%d authors)", strings.Join(authors[:n], "; "), len(authors))
 }
 
-// writeHitsCSV writes hits as CSV with a header row.
-func writeHitsCSV(w io.Writer, hits []store.Hit, explain bool) error {
-	cw := csv.NewWriter(w)
+// csvHitsHeader is the header row of hits as CSV.
+func csvHitsHeader(explain bool) []string {
 	header := []string{"id", "year", "title", "authors", "venue", "doi", "score"}
 	if explain {
 		header = append(header, "title_score", "abstract_score", "authors_score")
 	}
-	cw.Write(header)
-	for _, h := range hits {
-		year := ""
-		if h.Year != 0 {
-			year = strconv.Itoa(h.Year)
-		}
-		row := []string{strconv.FormatInt(h.ID, 10), year, h.Title, strings.Join(h.Authors, "; "), h.Venue, h.DOI, ""}
-		if h.Score != 0 {
-			row[6] = strconv.FormatFloat(h.Score, 'g', -1, 64)
-		}
-		if x := h.Explain; x != nil {
-			row = append(row, strconv.FormatFloat(x.Title, 'g', -1, 64), strconv.FormatFloat(x.Abstract, 'g', -1, 64), strconv.FormatFloat(x.Authors, 'g', -1, 64))
-		} else if explain {
-			row = append(row, "", "", "")
-		}
-		cw.Write(row)
-	}
-	cw.Flush()
-	return cw.Error()
+	return header
 }
 
-func hitIDs(hits []store.Hit) []int64 {
-	ids := make([]int64, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
+// csvHitRow is a hit as a CSV row under csvHitsHeader.
+func csvHitRow(h *store.Hit, explain bool) []string {
+	year := ""
+	if h.Year != 0 {
+		year = strconv.Itoa(h.Year)
 	}
-	return ids
-}
-
-// loadPapers reads the full records of ids, in that order.
-func loadPapers(ctx context.Context, st *store.Store, ids []int64) ([]store.Paper, error) {
-	papers := make([]store.Paper, 0, len(ids))
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, err := st.Paper(ctx, id, false)
-		if err != nil {
-			return nil, err
-		}
-		papers = append(papers, *p)
+	row := []string{strconv.FormatInt(h.ID, 10), year, h.Title, strings.Join(h.Authors, "; "), h.Venue, h.DOI, ""}
+	if h.Score != 0 {
+		row[6] = strconv.FormatFloat(h.Score, 'g', -1, 64)
 	}
-	return papers, nil
+	if x := h.Explain; x != nil {
+		row = append(row, strconv.FormatFloat(x.Title, 'g', -1, 64), strconv.FormatFloat(x.Abstract, 'g', -1, 64), strconv.FormatFloat(x.Authors, 'g', -1, 64))
+	} else if explain {
+		row = append(row, "", "", "")
+	}
+	return row
 }

@@ -119,3 +119,26 @@ SELECT s.format, count(DISTINCT ps.paper_id) AS papers
 FROM paper_sources ps JOIN sources s ON s.id = ps.source_id
 GROUP BY s.format
 ORDER BY papers DESC, s.format;
+
+-- name: GetPapersByIDs :many
+-- Papers by id, in the order of the JSON array ids_json (json_each's key
+-- is the position): catalog export and query read the papers they write
+-- a few hundred at a time (Store.EachPaper).
+SELECT p.id, p.title, p.year, p.month, p.venue, p.volume, p.issue, p.pages, p.doi, p.url,
+       p.abstract, p.entry_type, p.citation_key
+FROM json_each(sqlc.arg(ids_json)) j JOIN papers p ON p.id = j.value
+ORDER BY j.key;
+
+-- name: ListAuthorsOfPaperSet :many
+-- The authors of the papers of the JSON array ids_json, in order.
+SELECT s.paper_id, a.id, a.name, a.family, a.given
+FROM authorship s JOIN authors a ON a.id = s.author_id
+WHERE s.paper_id IN (SELECT j.value FROM json_each(sqlc.arg(ids_json)) j)
+ORDER BY s.paper_id, s.position;
+
+-- name: CitationKeysOf :many
+-- The citation keys of the papers of the JSON array ids_json, in its
+-- order ('' for none): export reserves them before it writes a paper.
+SELECT coalesce(p.citation_key, '') AS citation_key
+FROM json_each(sqlc.arg(ids_json)) j JOIN papers p ON p.id = j.value
+ORDER BY j.key;

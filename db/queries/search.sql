@@ -726,3 +726,11 @@ SELECT count(*) FROM authors;
 -- vocabulary table finds them by a range of its terms without reading
 -- their lists (its doc and cnt columns are not asked for).
 SELECT term FROM papers_fts_vocab WHERE term >= sqlc.arg(from_term) AND term < sqlc.arg(to_term) LIMIT sqlc.arg(limit);
+
+-- name: ListPaperIDs :many
+-- ListPapers without filters, ids only (catalog export of the whole
+-- catalog, or a page of it): the papers_year index (year, id) holds them
+-- in this order, so no paper's row is read.
+SELECT p.id FROM papers p
+ORDER BY p.year DESC, p.id DESC
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);

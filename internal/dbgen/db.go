@@ -30,6 +30,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.checkFTSIndexStmt, err = db.PrepareContext(ctx, checkFTSIndex); err != nil {
 		return nil, fmt.Errorf("error preparing query CheckFTSIndex: %w", err)
 	}
+	if q.citationKeysOfStmt, err = db.PrepareContext(ctx, citationKeysOf); err != nil {
+		return nil, fmt.Errorf("error preparing query CitationKeysOf: %w", err)
+	}
 	if q.countAuthorPapersStmt, err = db.PrepareContext(ctx, countAuthorPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuthorPapers: %w", err)
 	}
@@ -81,6 +84,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getPaperCandidateStmt, err = db.PrepareContext(ctx, getPaperCandidate); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPaperCandidate: %w", err)
 	}
+	if q.getPapersByIDsStmt, err = db.PrepareContext(ctx, getPapersByIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPapersByIDs: %w", err)
+	}
 	if q.getSourceBySHAStmt, err = db.PrepareContext(ctx, getSourceBySHA); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSourceBySHA: %w", err)
 	}
@@ -105,6 +111,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAuthorsNamedStmt, err = db.PrepareContext(ctx, listAuthorsNamed); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuthorsNamed: %w", err)
 	}
+	if q.listAuthorsOfPaperSetStmt, err = db.PrepareContext(ctx, listAuthorsOfPaperSet); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuthorsOfPaperSet: %w", err)
+	}
 	if q.listAuthorsOfPapersStmt, err = db.PrepareContext(ctx, listAuthorsOfPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuthorsOfPapers: %w", err)
 	}
@@ -116,6 +125,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPaperAuthorsStmt, err = db.PrepareContext(ctx, listPaperAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperAuthors: %w", err)
+	}
+	if q.listPaperIDsStmt, err = db.PrepareContext(ctx, listPaperIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPaperIDs: %w", err)
 	}
 	if q.listPaperSourcesStmt, err = db.PrepareContext(ctx, listPaperSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperSources: %w", err)
@@ -234,6 +246,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing checkFTSIndexStmt: %w", cerr)
 		}
 	}
+	if q.citationKeysOfStmt != nil {
+		if cerr := q.citationKeysOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing citationKeysOfStmt: %w", cerr)
+		}
+	}
 	if q.countAuthorPapersStmt != nil {
 		if cerr := q.countAuthorPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuthorPapersStmt: %w", cerr)
@@ -319,6 +336,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getPaperCandidateStmt: %w", cerr)
 		}
 	}
+	if q.getPapersByIDsStmt != nil {
+		if cerr := q.getPapersByIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPapersByIDsStmt: %w", cerr)
+		}
+	}
 	if q.getSourceBySHAStmt != nil {
 		if cerr := q.getSourceBySHAStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSourceBySHAStmt: %w", cerr)
@@ -359,6 +381,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAuthorsNamedStmt: %w", cerr)
 		}
 	}
+	if q.listAuthorsOfPaperSetStmt != nil {
+		if cerr := q.listAuthorsOfPaperSetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuthorsOfPaperSetStmt: %w", cerr)
+		}
+	}
 	if q.listAuthorsOfPapersStmt != nil {
 		if cerr := q.listAuthorsOfPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAuthorsOfPapersStmt: %w", cerr)
@@ -377,6 +404,11 @@ func (q *Queries) Close() error {
 	if q.listPaperAuthorsStmt != nil {
 		if cerr := q.listPaperAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPaperAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.listPaperIDsStmt != nil {
+		if cerr := q.listPaperIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPaperIDsStmt: %w", cerr)
 		}
 	}
 	if q.listPaperSourcesStmt != nil {
@@ -590,6 +622,7 @@ type Queries struct {
 	tx                           *sql.Tx
 	catalogCountsStmt            *sql.Stmt
 	checkFTSIndexStmt            *sql.Stmt
+	citationKeysOfStmt           *sql.Stmt
 	countAuthorPapersStmt        *sql.Stmt
 	countAuthorsStmt             *sql.Stmt
 	countAuthorsNamedStmt        *sql.Stmt
@@ -607,6 +640,7 @@ type Queries struct {
 	getAuthorIDByKeyStmt         *sql.Stmt
 	getPaperStmt                 *sql.Stmt
 	getPaperCandidateStmt        *sql.Stmt
+	getPapersByIDsStmt           *sql.Stmt
 	getSourceBySHAStmt           *sql.Stmt
 	indexPaperStmt               *sql.Stmt
 	indexPapersAfterStmt         *sql.Stmt
@@ -615,10 +649,12 @@ type Queries struct {
 	insertSourceStmt             *sql.Stmt
 	listAuthorsStmt              *sql.Stmt
 	listAuthorsNamedStmt         *sql.Stmt
+	listAuthorsOfPaperSetStmt    *sql.Stmt
 	listAuthorsOfPapersStmt      *sql.Stmt
 	listCoauthorsStmt            *sql.Stmt
 	listMatchingByYearStmt       *sql.Stmt
 	listPaperAuthorsStmt         *sql.Stmt
+	listPaperIDsStmt             *sql.Stmt
 	listPaperSourcesStmt         *sql.Stmt
 	listPapersStmt               *sql.Stmt
 	listPapersInVenuesStmt       *sql.Stmt
@@ -661,6 +697,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		tx:                           tx,
 		catalogCountsStmt:            q.catalogCountsStmt,
 		checkFTSIndexStmt:            q.checkFTSIndexStmt,
+		citationKeysOfStmt:           q.citationKeysOfStmt,
 		countAuthorPapersStmt:        q.countAuthorPapersStmt,
 		countAuthorsStmt:             q.countAuthorsStmt,
 		countAuthorsNamedStmt:        q.countAuthorsNamedStmt,
@@ -678,6 +715,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getAuthorIDByKeyStmt:         q.getAuthorIDByKeyStmt,
 		getPaperStmt:                 q.getPaperStmt,
 		getPaperCandidateStmt:        q.getPaperCandidateStmt,
+		getPapersByIDsStmt:           q.getPapersByIDsStmt,
 		getSourceBySHAStmt:           q.getSourceBySHAStmt,
 		indexPaperStmt:               q.indexPaperStmt,
 		indexPapersAfterStmt:         q.indexPapersAfterStmt,
@@ -686,10 +724,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertSourceStmt:             q.insertSourceStmt,
 		listAuthorsStmt:              q.listAuthorsStmt,
 		listAuthorsNamedStmt:         q.listAuthorsNamedStmt,
+		listAuthorsOfPaperSetStmt:    q.listAuthorsOfPaperSetStmt,
 		listAuthorsOfPapersStmt:      q.listAuthorsOfPapersStmt,
 		listCoauthorsStmt:            q.listCoauthorsStmt,
 		listMatchingByYearStmt:       q.listMatchingByYearStmt,
 		listPaperAuthorsStmt:         q.listPaperAuthorsStmt,
+		listPaperIDsStmt:             q.listPaperIDsStmt,
 		listPaperSourcesStmt:         q.listPaperSourcesStmt,
 		listPapersStmt:               q.listPapersStmt,
 		listPapersInVenuesStmt:       q.listPapersInVenuesStmt,

@@ -49,6 +49,37 @@ func (q *Queries) CatalogCounts(ctx context.Context) (CatalogCountsRow, error) {
 	return i, err
 }
 
+const citationKeysOf = `-- name: CitationKeysOf :many
+SELECT coalesce(p.citation_key, '') AS citation_key
+FROM json_each(?1) j JOIN papers p ON p.id = j.value
+ORDER BY j.key
+`
+
+// The citation keys of the papers of the JSON array ids_json, in its
+// order (” for none): export reserves them before it writes a paper.
+func (q *Queries) CitationKeysOf(ctx context.Context, idsJson interface{}) ([]string, error) {
+	rows, err := q.query(ctx, q.citationKeysOfStmt, citationKeysOf, idsJson)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var citation_key string
+		if err := rows.Scan(&citation_key); err != nil {
+			return nil, err
+		}
+		items = append(items, citation_key)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countAuthorsNamed = `-- name: CountAuthorsNamed :one
 SELECT count(*) FROM authors a
 WHERE a.family_key = ?1
@@ -111,6 +142,69 @@ func (q *Queries) GetPaper(ctx context.Context, id int64) (GetPaperRow, error) {
 		&i.CitationKey,
 	)
 	return i, err
+}
+
+const getPapersByIDs = `-- name: GetPapersByIDs :many
+SELECT p.id, p.title, p.year, p.month, p.venue, p.volume, p.issue, p.pages, p.doi, p.url,
+       p.abstract, p.entry_type, p.citation_key
+FROM json_each(?1) j JOIN papers p ON p.id = j.value
+ORDER BY j.key
+`
+
+type GetPapersByIDsRow struct {
+	ID          int64
+	Title       string
+	Year        sql.NullInt64
+	Month       sql.NullInt64
+	Venue       sql.NullString
+	Volume      sql.NullString
+	Issue       sql.NullString
+	Pages       sql.NullString
+	Doi         sql.NullString
+	Url         sql.NullString
+	Abstract    sql.NullString
+	EntryType   sql.NullString
+	CitationKey sql.NullString
+}
+
+// Papers by id, in the order of the JSON array ids_json (json_each's key
+// is the position): catalog export and query read the papers they write
+// a few hundred at a time (Store.EachPaper).
+func (q *Queries) GetPapersByIDs(ctx context.Context, idsJson interface{}) ([]GetPapersByIDsRow, error) {
+	rows, err := q.query(ctx, q.getPapersByIDsStmt, getPapersByIDs, idsJson)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GetPapersByIDsRow
+	for rows.Next() {
+		var i GetPapersByIDsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Title,
+			&i.Year,
+			&i.Month,
+			&i.Venue,
+			&i.Volume,
+			&i.Issue,
+			&i.Pages,
+			&i.Doi,
+			&i.Url,
+			&i.Abstract,
+			&i.EntryType,
+			&i.CitationKey,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const listAuthors = `-- name: ListAuthors :many
@@ -252,6 +346,51 @@ func (q *Queries) ListAuthorsNamed(ctx context.Context, arg ListAuthorsNamedPara
 			&i.Papers,
 			&i.FirstYear,
 			&i.LastYear,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listAuthorsOfPaperSet = `-- name: ListAuthorsOfPaperSet :many
+SELECT s.paper_id, a.id, a.name, a.family, a.given
+FROM authorship s JOIN authors a ON a.id = s.author_id
+WHERE s.paper_id IN (SELECT j.value FROM json_each(?1) j)
+ORDER BY s.paper_id, s.position
+`
+
+type ListAuthorsOfPaperSetRow struct {
+	PaperID int64
+	ID      int64
+	Name    string
+	Family  string
+	Given   string
+}
+
+// The authors of the papers of the JSON array ids_json, in order.
+func (q *Queries) ListAuthorsOfPaperSet(ctx context.Context, idsJson interface{}) ([]ListAuthorsOfPaperSetRow, error) {
+	rows, err := q.query(ctx, q.listAuthorsOfPaperSetStmt, listAuthorsOfPaperSet, idsJson)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListAuthorsOfPaperSetRow
+	for rows.Next() {
+		var i ListAuthorsOfPaperSetRow
+		if err := rows.Scan(
+			&i.PaperID,
+			&i.ID,
+			&i.Name,
+			&i.Family,
+			&i.Given,
 		); err != nil {
 			return nil, err
 		}

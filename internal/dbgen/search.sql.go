@@ -339,6 +339,43 @@ func (q *Queries) ListPaperAuthors(ctx context.Context, paperID int64) ([]ListPa
 	return items, nil
 }
 
+const listPaperIDs = `-- name: ListPaperIDs :many
+SELECT p.id FROM papers p
+ORDER BY p.year DESC, p.id DESC
+LIMIT ?2 OFFSET ?1
+`
+
+type ListPaperIDsParams struct {
+	Offset int64
+	Limit  int64
+}
+
+// ListPapers without filters, ids only (catalog export of the whole
+// catalog, or a page of it): the papers_year index (year, id) holds them
+// in this order, so no paper's row is read.
+func (q *Queries) ListPaperIDs(ctx context.Context, arg ListPaperIDsParams) ([]int64, error) {
+	rows, err := q.query(ctx, q.listPaperIDsStmt, listPaperIDs, arg.Offset, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listPapers = `-- name: ListPapers :many
 SELECT
     p.id,

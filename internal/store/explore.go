@@ -109,12 +109,8 @@ func (s *Store) Paper(ctx context.Context, id int64, sources bool) (*Paper, erro
 	if err != nil {
 		return nil, explain(err)
 	}
-	p := &Paper{
-		ID: r.ID, Title: r.Title, Year: int(r.Year.Int64), Month: int(r.Month.Int64),
-		Venue: r.Venue.String, Volume: r.Volume.String, Issue: r.Issue.String, Pages: r.Pages.String,
-		DOI: r.Doi.String, URL: r.Url.String, Type: r.EntryType.String,
-		CitationKey: r.CitationKey.String, Abstract: r.Abstract.String,
-	}
+	pr := paperFrom(r)
+	p := &pr
 	authors, err := s.Q.ListPaperAuthors(ctx, id)
 	if err != nil {
 		return nil, explain(err)

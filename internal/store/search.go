@@ -76,18 +76,18 @@ var ErrQuerySyntax = errors.New("bad search syntax")
 // none), combined with the filters in opt. With an expression (or a title
 // filter) hits are ranked; without, it is a listing, newest first. Each hit
 // has its authors in order and, for a search, a snippet.
+// Search holds every hit of the page; SearchEach hands them on as they are
+// read.
 func (s *Store) Search(ctx context.Context, match string, opt SearchOptions) ([]Hit, error) {
-	hits, err := s.rank(ctx, match, opt)
-	if err != nil || len(hits) == 0 {
-		return hits, err
+	var hits []Hit
+	err := s.SearchEach(ctx, match, opt, func(h *Hit) error {
+		hits = append(hits, *h)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	expr := MatchExpr(match, opt.Filters)
-	if expr != "" {
-		if err := s.snippets(ctx, expr, hits, opt); err != nil {
-			return nil, err
-		}
-	}
-	return hits, s.authors(ctx, hits, opt.AuthorsPerHit)
+	return hits, nil
 }
 
 // snippets fills in the hits' snippets that the ranking did not make, a
@@ -164,7 +164,20 @@ func (s *Store) authors(ctx context.Context, hits []Hit, perHit int) error {
 // in its order, without authors or snippets (catalog export).
 func (s *Store) Select(ctx context.Context, match string, opt SearchOptions) ([]int64, error) {
 	opt.Explain = false
-	hits, err := s.rank(ctx, match, opt)
+	r, release, err := s.reader(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if MatchExpr(match, opt.Filters) == "" && opt.Filters.args() == (filterArgs{}) {
+		limit := int64(opt.Limit)
+		if limit < 1 {
+			limit = -1 // SQLite: no limit
+		}
+		ids, err := r.Q.ListPaperIDs(ctx, dbgen.ListPaperIDsParams{Limit: limit, Offset: int64(max(opt.Offset, 0))})
+		return ids, explain(err)
+	}
+	hits, err := r.rank(ctx, match, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -35,11 +35,12 @@ type Store struct {
 	// DefaultRankWindow.
 	RankWindow int
 
-	rankInGoFrom    float64 // defaultRankInGoFrom; the tests lower it
-	scanAtMost      int64   // defaultScanAtMost; the tests lower it
-	yearSetAtMost   int64   // defaultYearSetAtMost; the tests change it
-	venueListAtMost int64   // defaultVenueListAtMost; the tests change it
-	indexInPlace    bool    // no scratch index for imports (ftsbuild.go); the tests set it
+	rankInGoFrom    float64   // defaultRankInGoFrom; the tests lower it
+	scanAtMost      int64     // defaultScanAtMost; the tests lower it
+	yearSetAtMost   int64     // defaultYearSetAtMost; the tests change it
+	venueListAtMost int64     // defaultVenueListAtMost; the tests change it
+	indexInPlace    bool      // no scratch index for imports (ftsbuild.go); the tests set it
+	conn            *sql.Conn // Q's one connection, without the memory map (stream.go: unmapped)
 }
 
 // Options tune Open.
