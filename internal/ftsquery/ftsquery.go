@@ -71,7 +71,7 @@ func words(text string) []word {
 			continue
 		}
 		q := `"` + strings.Join(tokens, " ") + `"`
-		key := Fold(strings.Join(tokens, " "))
+		key := phraseKey(tokens)
 		if prefix {
 			q += "*"
 			key += "*"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits on the search text a user gives, plain words or --fts syntax,
@@ -80,6 +81,9 @@ func Check(expr string) error {
 // repeated. FTS5 spent time on each copy, for every row (a word 12,000
 // times: 9 s).
 func Collapse(expr string) string {
+	if strings.IndexByte(expr, 0) >= 0 || !utf8.ValidString(expr) {
+		return expr // FTS5 reads bytes: "\xbcA" is not the word "A"
+	}
 	items := scan(expr)
 	var (
 		groups [][]item // OR of ANDs of phrases
@@ -168,17 +172,27 @@ type item struct {
 	column string // set by Collapse: the phrase's column filter, lower case
 }
 
-// key is a phrase as FTS5 matches it: its column, folded words and prefix.
+// key is a phrase as FTS5 matches it: its column, words and prefix.
 func (it item) key() string {
-	toks := Tokens(it.text)
-	for i := range toks {
-		toks[i] = Fold(toks[i])
-	}
-	k := it.column + ":" + strings.Join(toks, " ")
+	k := it.column + ":" + phraseKey(Tokens(it.text))
 	if it.prefix {
 		k += "*"
 	}
 	return k
+}
+
+// phraseKey is what two phrases of these tokens must share to match the
+// same rows: their tokens folded (Fold), where the tokens have only
+// characters FTS5 and Fold read alike (knownRune), else the tokens as
+// they are.
+func phraseKey(tokens []string) string {
+	text := strings.Join(tokens, " ")
+	for _, r := range text {
+		if !knownRune(r) {
+			return text
+		}
+	}
+	return Fold(text)
 }
 
 // scan splits an FTS5 expression into items, following the grammar of
