@@ -123,6 +123,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listMatchingByYearStmt, err = db.PrepareContext(ctx, listMatchingByYear); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMatchingByYear: %w", err)
 	}
+	if q.listMatchingInYearsStmt, err = db.PrepareContext(ctx, listMatchingInYears); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMatchingInYears: %w", err)
+	}
 	if q.listPaperAuthorsStmt, err = db.PrepareContext(ctx, listPaperAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperAuthors: %w", err)
 	}
@@ -401,6 +404,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listMatchingByYearStmt: %w", cerr)
 		}
 	}
+	if q.listMatchingInYearsStmt != nil {
+		if cerr := q.listMatchingInYearsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMatchingInYearsStmt: %w", cerr)
+		}
+	}
 	if q.listPaperAuthorsStmt != nil {
 		if cerr := q.listPaperAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPaperAuthorsStmt: %w", cerr)
@@ -653,6 +661,7 @@ type Queries struct {
 	listAuthorsOfPapersStmt      *sql.Stmt
 	listCoauthorsStmt            *sql.Stmt
 	listMatchingByYearStmt       *sql.Stmt
+	listMatchingInYearsStmt      *sql.Stmt
 	listPaperAuthorsStmt         *sql.Stmt
 	listPaperIDsStmt             *sql.Stmt
 	listPaperSourcesStmt         *sql.Stmt
@@ -728,6 +737,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listAuthorsOfPapersStmt:      q.listAuthorsOfPapersStmt,
 		listCoauthorsStmt:            q.listCoauthorsStmt,
 		listMatchingByYearStmt:       q.listMatchingByYearStmt,
+		listMatchingInYearsStmt:      q.listMatchingInYearsStmt,
 		listPaperAuthorsStmt:         q.listPaperAuthorsStmt,
 		listPaperIDsStmt:             q.listPaperIDsStmt,
 		listPaperSourcesStmt:         q.listPaperSourcesStmt,

@@ -249,8 +249,8 @@ func TestFilterBlocksAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := regexp.MustCompile(`(?s)-- filters:\n(.*?)-- end filters`).FindAllSubmatch(src, -1)
-	if len(blocks) != 16 {
-		t.Fatalf("found %d filter blocks in search.sql, want 16", len(blocks))
+	if len(blocks) != 17 {
+		t.Fatalf("found %d filter blocks in search.sql, want 17", len(blocks))
 	}
 	// Compared line by line without the indentation, which a block in a
 	// subquery has more of.

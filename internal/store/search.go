@@ -261,7 +261,20 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		// Unranked, like a listing, whatever the sort: by year, then most
 		// recently added, papers without a year last.
 		var err error
-		if s.mostMatch(ctx, text, opt.Filters) {
+		switch mostMatch := s.mostMatch(ctx, text, opt.Filters); {
+		case mostMatch && (f.yearFrom.Valid || f.yearTo.Valid):
+			lo, hi := yearBounds(f)
+			var rows []dbgen.ListMatchingInYearsRow
+			rows, err = s.Q.ListMatchingInYears(ctx, dbgen.ListMatchingInYearsParams{
+				Match:    match,
+				YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+				AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+				FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+				InFrom: lo, InTo: hi,
+				Limit: limit, Offset: offset,
+			})
+			hits = listHits(rows)
+		case mostMatch:
 			var rows []dbgen.ListMatchingByYearRow
 			rows, err = s.Q.ListMatchingByYear(ctx, dbgen.ListMatchingByYearParams{
 				Match:    match,
@@ -271,7 +284,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 				Limit: limit, Offset: offset,
 			})
 			hits = listHits(rows)
-		} else {
+		default:
 			var rows []dbgen.SearchPapersNewestByYearRow
 			rows, err = s.Q.SearchPapersNewestByYear(ctx, dbgen.SearchPapersNewestByYearParams{
 				Match:    match,
@@ -434,7 +447,8 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 
 // listRow is the row of the listings (ListPapers, ListPapersInYears,
 // ListPapersInVenues, ListPapersOfAuthor, ListMatchingByYear,
-// SearchPapersNewestByYear): sqlc gives each its own type, of this shape.
+// ListMatchingInYears, SearchPapersNewestByYear): sqlc gives each its own
+// type, of this shape.
 type listRow interface {
 	~struct {
 		ID    int64
