@@ -83,20 +83,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	st.RankWindow = sel.rank
 	so.Limit, so.Offset = *limit, *offset
-	// One snapshot for the selection and every paper written: an import
-	// that commits meanwhile shows in none of them.
-	sn, err := st.Snapshot(ctx)
+	sn, ids, err := selectPapers(ctx, st, match, so)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	ids, err := sn.Select(ctx, match, so)
-	if errors.Is(err, store.ErrQuerySyntax) {
-		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
-	}
-	if err != nil {
-		return err
-	}
 	write := func(w io.Writer) error {
 		return writePapers(ctx, sn.Store, *format, w, ids)
 	}
@@ -114,6 +105,31 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "%s: %s written (%s)\n", output, nPapers(len(ids)), *format)
 	}
 	return nil
+}
+
+// selectPapers selects the papers of a search (Store.Select) in a
+// snapshot of their own, for writePapers: an import that commits
+// meanwhile shows in none of them. The caller closes the snapshot.
+func selectPapers(ctx context.Context, st *store.Store, match string, so store.SearchOptions) (*store.Snapshot, []int64, error) {
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := sn.Select(ctx, match, so)
+	if err != nil {
+		sn.Close()
+		return nil, nil, searchHint(err)
+	}
+	return sn, ids, nil
+}
+
+// searchHint adds to a search the user wrote wrong where to read FTS5's
+// syntax.
+func searchHint(err error) error {
+	if errors.Is(err, store.ErrQuerySyntax) {
+		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
+	}
+	return err
 }
 
 // writePapers writes the papers ids names, in that order, to w in format,

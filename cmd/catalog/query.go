@@ -6,13 +6,13 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/catalog-dev/catalog/internal/export"
 	"github.com/catalog-dev/catalog/internal/store"
 )
 
@@ -150,11 +150,8 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 		n++
 		return hw.write(h)
 	})
-	if errors.Is(err, store.ErrQuerySyntax) {
-		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
-	}
 	if err != nil {
-		return err
+		return searchHint(err)
 	}
 	explainOnce()
 	if err := hw.close(); err != nil {
@@ -169,18 +166,11 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 // queryBibTeX writes the papers a query finds as BibTeX, each as it is
 // read, as catalog export does.
 func queryBibTeX(ctx context.Context, e *env, st *store.Store, match string, so store.SearchOptions, text string, sel selection) error {
-	sn, err := st.Snapshot(ctx)
+	sn, ids, err := selectPapers(ctx, st, match, so)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	ids, err := sn.Select(ctx, match, so)
-	if errors.Is(err, store.ErrQuerySyntax) {
-		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
-	}
-	if err != nil {
-		return err
-	}
 	if len(ids) == 0 {
 		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, sel))
 		return nil
@@ -194,7 +184,7 @@ func queryBibTeX(ctx context.Context, e *env, st *store.Store, match string, so 
 // reading) into a closed pipe.
 type hitWriter struct {
 	format  string
-	ew      *errWriter
+	ew      *export.ErrWriter
 	bw      *bufio.Writer
 	explain bool
 	n       int
@@ -204,7 +194,7 @@ type hitWriter struct {
 }
 
 func newHitWriter(format string, w io.Writer, explain bool) *hitWriter {
-	hw := &hitWriter{format: format, ew: &errWriter{w: w}, explain: explain}
+	hw := &hitWriter{format: format, ew: &export.ErrWriter{W: w}, explain: explain}
 	hw.bw = bufio.NewWriter(hw.ew)
 	switch format {
 	case "json":
@@ -247,7 +237,7 @@ func (hw *hitWriter) write(h *store.Hit) error {
 	default:
 		writeHit(hw.bw, h, hw.n == 1)
 	}
-	return hw.ew.err
+	return hw.ew.Err
 }
 
 func (hw *hitWriter) close() error {
@@ -263,22 +253,6 @@ func (hw *hitWriter) close() error {
 		}
 	}
 	return hw.bw.Flush()
-}
-
-// errWriter keeps the first error of the writer underneath, which a
-// bufio.Writer returns only from the write that meets it.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
 }
 
 // describeSelection names what was searched for in a message.

@@ -22,12 +22,12 @@ func BibTeX(w io.Writer, papers []store.Paper) error {
 // NewBibTeX returns a Writer of BibTeX entries (see BibTeX), with the
 // keys km gives.
 func NewBibTeX(w io.Writer, km *KeyMaker) Writer {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	return &bibtexWriter{ew: ew, bw: bufio.NewWriter(ew), km: km}
 }
 
 type bibtexWriter struct {
-	ew *errWriter
+	ew *ErrWriter
 	bw *bufio.Writer
 	km *KeyMaker
 	n  int
@@ -39,7 +39,7 @@ func (b *bibtexWriter) Write(p *store.Paper) error {
 	}
 	b.n++
 	writeEntry(b.bw, p, b.km.Next(p))
-	return b.ew.err
+	return b.ew.Err
 }
 
 func (b *bibtexWriter) Close() error { return b.bw.Flush() }

@@ -50,7 +50,7 @@ func CSLJSON(w io.Writer, papers []store.Paper) error {
 // NewCSLJSON returns a Writer of a CSL-JSON array (see CSLJSON), with the
 // keys km gives as ids; Close ends the array.
 func NewCSLJSON(w io.Writer, km *KeyMaker) Writer {
-	c := &cslWriter{ew: &errWriter{w: w}, km: km}
+	c := &cslWriter{ew: &ErrWriter{W: w}, km: km}
 	c.bw = bufio.NewWriter(c.ew)
 	c.enc = json.NewEncoder(&c.item)
 	c.enc.SetEscapeHTML(false)
@@ -59,7 +59,7 @@ func NewCSLJSON(w io.Writer, km *KeyMaker) Writer {
 }
 
 type cslWriter struct {
-	ew   *errWriter
+	ew   *ErrWriter
 	bw   *bufio.Writer
 	km   *KeyMaker
 	item bytes.Buffer
@@ -78,7 +78,7 @@ func (c *cslWriter) Write(p *store.Paper) error {
 	c.n++
 	c.bw.WriteString("\n")
 	c.bw.Write(bytes.TrimSuffix(c.item.Bytes(), []byte("\n")))
-	return c.ew.err
+	return c.ew.Err
 }
 
 func (c *cslWriter) Close() error {

@@ -50,18 +50,19 @@ func keyMaker(papers []store.Paper) *KeyMaker {
 	return NewKeyMaker(own)
 }
 
-// errWriter keeps the first error of the writer underneath, which a
-// bufio.Writer returns only from the write that meets it.
-type errWriter struct {
-	w   io.Writer
-	err error
+// ErrWriter keeps the first error of the writer underneath, W, in Err: a
+// bufio.Writer over it returns the error only from the write that meets
+// it, and a writer of rows must stop at the row after.
+type ErrWriter struct {
+	W   io.Writer
+	Err error
 }
 
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
+func (e *ErrWriter) Write(p []byte) (int, error) {
+	if e.Err != nil {
+		return 0, e.Err
 	}
-	n, err := e.w.Write(p)
-	e.err = err
+	n, err := e.W.Write(p)
+	e.Err = err
 	return n, err
 }
