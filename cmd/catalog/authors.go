@@ -85,10 +85,11 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 		var amb *store.AmbiguousError
 		switch {
 		case errors.As(err, &amb):
-			return &hintError{
-				err:  fmt.Errorf("authors --coauthors: %w", err),
-				hint: "name one of them exactly:\n" + candidates(amb.Authors),
+			hint := "name one of them exactly:\n" + candidates(amb.Authors)
+			if more := amb.Matches - len(amb.Authors); more > 0 {
+				hint += fmt.Sprintf("\n  and %d more: catalog authors --limit 0 %s", more, filter.Family)
 			}
+			return &hintError{err: fmt.Errorf("authors --coauthors: %w", err), hint: hint}
 		case errors.Is(err, store.ErrNotFound):
 			return &hintError{
 				err:  fmt.Errorf("authors --coauthors: no author matches %s", quote(filter.Name)),

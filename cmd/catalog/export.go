@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -81,31 +83,13 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	so.Limit, so.Offset = out.limit, out.offset
-	ids, err := st.Select(ctx, match, so)
-	if errors.Is(err, store.ErrQuerySyntax) {
-		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
-	}
+	sn, ids, err := selectPapers(ctx, st, match, so)
 	if err != nil {
 		return err
 	}
-	// json and jsonl are show --json's papers, with their sources.
-	withSources := *format == "json" || *format == "jsonl"
-	papers, err := loadPapersWith(ctx, st, ids, withSources)
-	if err != nil {
-		return err
-	}
+	defer sn.Close()
 	write := func(w io.Writer) error {
-		switch *format {
-		case "csljson":
-			return export.CSLJSON(w, papers)
-		case "csv":
-			return export.CSVWith(w, papers, export.CSVOptions{SpreadsheetSafe: out.safeCSV})
-		case "json", "jsonl":
-			return writePapersJSON(w, papers, *format == "jsonl")
-		case "table":
-			return writePapersTable(w, papers, w == e.stdout && e.stdoutTTY)
-		}
-		return export.BibTeX(w, papers)
+		return writePapers(ctx, sn.Store, *format, w, ids, paperOutput{safeCSV: out.safeCSV, header: w == e.stdout && e.stdoutTTY})
 	}
 	if output == "" || output == "-" {
 		err = write(e.stdout)
@@ -115,12 +99,67 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if len(papers) == 0 && (len(words) > 0 || sel.hasFilter()) {
+	if len(ids) == 0 && (len(words) > 0 || sel.hasFilter()) {
 		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, sel))
 	} else if output != "" && output != "-" {
-		fmt.Fprintf(e.stderr, "%s: %s written (%s)\n", output, nPapers(len(papers)), *format)
+		fmt.Fprintf(e.stderr, "%s: %s written (%s)\n", output, nPapers(len(ids)), *format)
 	}
 	return nil
+}
+
+// selectPapers selects the papers of a search (Store.Select) in a
+// snapshot of their own, for writePapers: an import that commits
+// meanwhile shows in none of them. The caller closes the snapshot.
+func selectPapers(ctx context.Context, st *store.Store, match string, so store.SearchOptions) (*store.Snapshot, []int64, error) {
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := sn.Select(ctx, match, so)
+	if err != nil {
+		sn.Close()
+		return nil, nil, searchHint(err)
+	}
+	return sn, ids, nil
+}
+
+// searchHint adds to a search the user wrote wrong where to read FTS5's
+// syntax.
+func searchHint(err error) error {
+	if errors.Is(err, store.ErrQuerySyntax) {
+		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
+	}
+	return err
+}
+
+// paperOutput tunes writePapers: CSV cells made safe for spreadsheets
+// (--safe-csv), and the table's header line (on a terminal).
+type paperOutput struct {
+	safeCSV, header bool
+}
+
+// writePapers writes the papers ids names, in that order, to w in format,
+// each as it is read: bibtex, csljson and csv by export's writers; json
+// and jsonl as show --json's papers, sources included; table as query's.
+func writePapers(ctx context.Context, st *store.Store, format string, w io.Writer, ids []int64, po paperOutput) error {
+	switch format {
+	case "json", "jsonl":
+		return writePapersJSON(ctx, st, w, ids, format == "jsonl")
+	case "table":
+		return writePapersTable(ctx, st, w, ids, po.header)
+	}
+	own, err := st.CitationKeys(ctx, ids)
+	if err != nil {
+		return err
+	}
+	out, err := export.NewWriter(format, w, export.NewKeyMaker(own), export.CSVOptions{SpreadsheetSafe: po.safeCSV})
+	if err != nil {
+		return err
+	}
+	if err := st.EachPaper(ctx, ids, out.Write); err != nil {
+		return err
+	}
+	return out.Close()
 }
 
 // notTheCatalog refuses an output path that is the catalog's own file (or
@@ -146,34 +185,63 @@ func notTheCatalog(output, dbPath string) error {
 	return nil
 }
 
-// writePapersJSON writes papers as show --json does: an array, or with
-// lines one object a line.
-func writePapersJSON(w io.Writer, papers []store.Paper, lines bool) error {
+// writePapersJSON writes the papers as show --json does, one at a time
+// with their sources: an array (each item indented as json.Encoder writes
+// it inside one), or with lines one object a line.
+func writePapersJSON(ctx context.Context, st *store.Store, w io.Writer, ids []int64, lines bool) error {
+	ew := &export.ErrWriter{W: w}
+	bw := bufio.NewWriter(ew)
+	var item bytes.Buffer
+	enc := newJSONEncoder(bw, false)
 	if !lines {
-		out := make([]paperJSON, len(papers))
-		for i := range papers {
-			out[i] = jsonPaper(&papers[i])
-		}
-		return newJSONEncoder(w, true).Encode(out)
+		enc = newJSONEncoder(&item, false)
+		enc.SetIndent("  ", "  ")
 	}
-	enc := newJSONEncoder(w, false)
-	for i := range papers {
-		if err := enc.Encode(jsonPaper(&papers[i])); err != nil {
+	for i, id := range ids {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// writePapersTable writes papers as query's table (without snippets).
-func writePapersTable(w io.Writer, papers []store.Paper, header bool) error {
-	hits := make([]store.Hit, len(papers))
-	for i, p := range papers {
-		hits[i] = store.Hit{ID: p.ID, Year: p.Year, Title: p.Title}
-		for _, a := range p.Authors {
-			hits[i].Authors = append(hits[i].Authors, a.Name)
+		p, err := st.Paper(ctx, id, true)
+		if err != nil {
+			return err
+		}
+		item.Reset()
+		if err := enc.Encode(jsonPaper(p)); err != nil {
+			return err
+		}
+		if !lines {
+			if i == 0 {
+				bw.WriteString("[\n  ")
+			} else {
+				bw.WriteString(",\n  ")
+			}
+			bw.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+		}
+		if ew.Err != nil {
+			return ew.Err
 		}
 	}
-	writeHits(w, hits, header)
-	return nil
+	switch {
+	case !lines && len(ids) == 0:
+		bw.WriteString("[]\n")
+	case !lines:
+		bw.WriteString("\n]\n")
+	}
+	return bw.Flush()
+}
+
+// writePapersTable writes the papers as query's table (without snippets).
+func writePapersTable(ctx context.Context, st *store.Store, w io.Writer, ids []int64, header bool) error {
+	hw := newHitWriter("table", w, false, false, header)
+	err := st.EachPaper(ctx, ids, func(p *store.Paper) error {
+		h := store.Hit{ID: p.ID, Year: p.Year, Title: p.Title}
+		for _, a := range p.Authors {
+			h.Authors = append(h.Authors, a.Name)
+		}
+		return hw.write(&h)
+	})
+	if err != nil {
+		return err
+	}
+	return hw.close()
 }

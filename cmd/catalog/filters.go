@@ -34,6 +34,9 @@ const selectionFlags = `  --author NAME        papers with this author at any po
                        (newest first, ties by relevance)
   --fts                TEXT is an FTS5 query: "phrases", prefix*, OR, NOT,
                        NEAR(a b, 5), column filters (title: abstract: authors:)
+                       TEXT (and --title) may have at most 8192 bytes, 64 words
+                       or phrases, 256 words in its phrases and 4 prefixes;
+                       a word or phrase given twice counts once
   --rank N             when more than N papers match, rank the N newest
                        (default 200); 0 ranks every match, which takes longer
                        for common words
@@ -84,7 +87,11 @@ func (s *selection) build(cmd string, words []string) (match string, opt store.S
 		opt.FirstAuthor = &n
 	}
 	if s.title.set {
-		if ftsquery.Plain(s.title.value) == "" {
+		title, err := ftsExpr(s.title.value, false)
+		if err != nil {
+			return "", opt, usagef("%s: --title: %v", cmd, err)
+		}
+		if title == "" {
 			return "", opt, usagef("%s: --title %s has no words", cmd, quote(s.title.value))
 		}
 		opt.Title = s.title.value
@@ -102,9 +109,10 @@ func (s *selection) build(cmd string, words []string) (match string, opt store.S
 		}
 	}
 	text := strings.Join(words, " ")
-	match = text
+	if match, err = ftsExpr(text, s.fts); err != nil {
+		return "", opt, usagef("%s: %v", cmd, err)
+	}
 	if !s.fts {
-		match = ftsquery.Plain(text)
 		// Only stopwords ("the", "of the"): nothing to rank by, and bm25
 		// would weigh a word in nearly every paper. Newest matches first.
 		opt.NewestFirst = ftsquery.OnlyStopwords(text) && s.title.value == ""
@@ -121,6 +129,21 @@ func parseName(prefix, name string) (store.NameFilter, error) {
 		return n, usagef("%sno name in %s: want \"Family, Given\", \"Given Family\" or a family name", prefix, quote(strings.TrimSpace(name)))
 	}
 	return n, nil
+}
+
+// ftsExpr is the FTS5 expression for search text: plain words (Plain), or
+// with fts FTS5 syntax as typed (Collapse drops what it repeats). Text
+// beyond ftsquery's limits is refused: its length as typed, then the
+// phrases of the expression.
+func ftsExpr(text string, fts bool) (string, error) {
+	if err := ftsquery.CheckText(text); err != nil {
+		return "", err
+	}
+	match := ftsquery.Collapse(text)
+	if !fts {
+		match = ftsquery.Plain(text)
+	}
+	return match, ftsquery.Check(match)
 }
 
 // parseYears reads --year: "2019", "2019-2021", "2019-" (and later) or

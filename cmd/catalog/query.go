@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -106,57 +108,134 @@ func runQuery(ctx context.Context, e *env, args []string) error {
 	default:
 		so.MarkOpen, so.MarkClose = "[", "]"
 	}
-	hits, err := st.Search(ctx, match, so)
-	if errors.Is(err, store.ErrQuerySyntax) {
-		return &hintError{err: err, hint: "see https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --fts to search plain words"}
+	if opt.format == "bibtex" || opt.format == "csljson" {
+		return queryPapers(ctx, e, st, opt.format, match, so, text, opt.selection)
 	}
+	explained := false
+	explainOnce := func() {
+		if opt.explain && !explained {
+			w := e.stderr
+			if opt.format == "table" {
+				w = e.stdout
+			}
+			writeExplanation(w, store.MatchExpr(match, so.Filters), so, st.RankWindow)
+		}
+		explained = true
+	}
+	hw := newHitWriter(opt.format, e.stdout, opt.explain, opt.safeCSV, e.stdoutTTY)
+	n := 0
+	err = st.SearchEach(ctx, match, so, func(h *store.Hit) error {
+		explainOnce() // before the first hit, where the table shows it
+		n++
+		return hw.write(h)
+	})
+	if err != nil {
+		return searchHint(err)
+	}
+	explainOnce()
+	if err := hw.close(); err != nil {
+		return err
+	}
+	if n == 0 {
+		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, opt.selection))
+	}
+	return nil
+}
+
+// queryPapers writes the papers a query finds as BibTeX or CSL-JSON, each
+// as it is read, as catalog export does.
+func queryPapers(ctx context.Context, e *env, st *store.Store, format, match string, so store.SearchOptions, text string, sel selection) error {
+	sn, ids, err := selectPapers(ctx, st, match, so)
 	if err != nil {
 		return err
 	}
-	if opt.explain {
-		w := e.stderr
-		if opt.format == "table" {
-			w = e.stdout
-		}
-		writeExplanation(w, store.MatchExpr(match, so.Filters), so, st.RankWindow)
+	defer sn.Close()
+	if len(ids) == 0 {
+		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, sel))
 	}
-	if len(hits) == 0 {
-		switch opt.format {
-		case "json":
-			fmt.Fprintln(e.stdout, "[]")
-		case "csv":
-			writeHitsCSV(e.stdout, nil, opt.explain, opt.safeCSV) // the header
-		case "csljson":
-			export.CSLJSON(e.stdout, nil) // an empty array
-		}
-		fmt.Fprintf(e.stderr, "catalog: no papers match %s\n", describeSelection(text, opt.selection))
-		return nil
-	}
-	switch opt.format {
+	return writePapers(ctx, sn.Store, format, e.stdout, ids, paperOutput{})
+}
+
+// hitWriter writes hits in a --format of catalog query as they come
+// (Store.SearchEach), buffered; write returns the first error of the
+// output underneath once it is known, so that a search stops writing (and
+// reading) into a closed pipe.
+type hitWriter struct {
+	format  string
+	ew      *export.ErrWriter
+	bw      *bufio.Writer
+	explain bool
+	safe    bool // csv: text cells through export.SafeCell (--safe-csv)
+	header  bool // table: a line naming the columns first (on a terminal)
+	n       int
+	csv     *csv.Writer
+	json    *json.Encoder
+	item    bytes.Buffer
+}
+
+func newHitWriter(format string, w io.Writer, explain, safe, header bool) *hitWriter {
+	hw := &hitWriter{format: format, ew: &export.ErrWriter{W: w}, explain: explain, safe: safe, header: header}
+	hw.bw = bufio.NewWriter(hw.ew)
+	switch format {
 	case "json":
-		return newJSONEncoder(e.stdout, true).Encode(jsonHits(hits))
+		// Each hit as json.Encoder with SetIndent("", "  ") writes it
+		// inside an array.
+		hw.json = json.NewEncoder(&hw.item)
+		hw.json.SetIndent("  ", "  ")
 	case "jsonl":
-		enc := newJSONEncoder(e.stdout, false)
-		for _, h := range hits {
-			if err := enc.Encode(jsonHit(h)); err != nil {
-				return err
-			}
-		}
-		return nil
+		hw.json = json.NewEncoder(hw.bw)
 	case "csv":
-		return writeHitsCSV(e.stdout, hits, opt.explain, opt.safeCSV)
-	case "bibtex", "csljson":
-		papers, err := loadPapers(ctx, st, hitIDs(hits))
-		if err != nil {
+		hw.csv = csv.NewWriter(hw.bw)
+		hw.csv.Write(csvHitsHeader(explain))
+	}
+	if hw.json != nil {
+		hw.json.SetEscapeHTML(false)
+	}
+	return hw
+}
+
+func (hw *hitWriter) write(h *store.Hit) error {
+	hw.n++
+	switch hw.format {
+	case "json":
+		hw.item.Reset()
+		if err := hw.json.Encode(jsonHit(*h)); err != nil {
 			return err
 		}
-		if opt.format == "csljson" {
-			return export.CSLJSON(e.stdout, papers)
+		if hw.n == 1 {
+			hw.bw.WriteString("[\n  ")
+		} else {
+			hw.bw.WriteString(",\n  ")
 		}
-		return export.BibTeX(e.stdout, papers)
+		hw.bw.Write(bytes.TrimSuffix(hw.item.Bytes(), []byte("\n")))
+	case "jsonl":
+		if err := hw.json.Encode(jsonHit(*h)); err != nil {
+			return err
+		}
+	case "csv":
+		hw.csv.Write(csvHitRow(h, hw.explain, hw.safe))
+	default:
+		if hw.n == 1 && hw.header {
+			fmt.Fprintf(hw.bw, "%6s  %-4s  %s\n", "ID", "YEAR", "TITLE")
+		}
+		writeHit(hw.bw, h, hw.n == 1)
 	}
-	writeHits(e.stdout, hits, e.stdoutTTY)
-	return nil
+	return hw.ew.Err
+}
+
+func (hw *hitWriter) close() error {
+	switch {
+	case hw.format == "json" && hw.n == 0:
+		hw.bw.WriteString("[]\n")
+	case hw.format == "json":
+		hw.bw.WriteString("\n]\n")
+	case hw.format == "csv":
+		hw.csv.Flush()
+		if err := hw.csv.Error(); err != nil {
+			return err
+		}
+	}
+	return hw.bw.Flush()
 }
 
 // describeSelection names what was searched for in a message.
@@ -190,7 +269,7 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions, window 
 	switch {
 	case match == "":
 		fmt.Fprintf(w, "order:   newest first (year, then most recently added)\n")
-	case so.Sort == store.ByYear && so.NewestFirst:
+	case so.NewestFirst:
 		fmt.Fprintf(w, "order:   newest first (year, then most recently added), unranked: the text is\n"+
 			"         only stopwords\n")
 	case so.Sort == store.ByYear && window == 0:
@@ -198,8 +277,6 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions, window 
 	case so.Sort == store.ByYear:
 		fmt.Fprintf(w, "order:   newest first, then by score; in a year with more than %d matches, its\n"+
 			"         %d newest are ranked (--rank)\n", window, window)
-	case so.NewestFirst:
-		fmt.Fprintf(w, "order:   newest first, unranked: the text is only stopwords\n")
 	case window == 0:
 		fmt.Fprintf(w, "order:   by score, best first (every match ranked: --rank 0)\n")
 	case len(so.Filters.Describe()) > 0:
@@ -217,32 +294,27 @@ func writeExplanation(w io.Writer, match string, so store.SearchOptions, window 
 	fmt.Fprintln(w)
 }
 
-// writeHits prints hits for people: id, year and title on one line, the
-// first authors and the snippet indented below; with header (on a
-// terminal, as authors has one) a line naming the columns first.
-func writeHits(w io.Writer, hits []store.Hit, header bool) {
-	if header {
-		fmt.Fprintf(w, "%6s  %-4s  %s\n", "ID", "YEAR", "TITLE")
+// writeHit prints a hit for people: id, year and title on one line, the
+// first authors and the snippet indented below; a blank line before each
+// hit but the first.
+func writeHit(w io.Writer, h *store.Hit, first bool) {
+	if !first {
+		fmt.Fprintln(w)
 	}
-	for i, h := range hits {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		year := "    "
-		if h.Year != 0 {
-			year = strconv.Itoa(h.Year)
-		}
-		fmt.Fprintf(w, "%6d  %s  %s\n", h.ID, year, displayTitle(h.Title))
-		if len(h.Authors) > 0 {
-			fmt.Fprintf(w, "              %s\n", firstAuthors(h.Authors, 3))
-		}
-		if h.Snippet != "" {
-			fmt.Fprintf(w, "              %s\n", h.Snippet)
-		}
-		if x := h.Explain; x != nil {
-			fmt.Fprintf(w, "              score %s: title %s, abstract %s, authors %s\n",
-				score(h.Score), score(x.Title), score(x.Abstract), score(x.Authors))
-		}
+	year := "    "
+	if h.Year != 0 {
+		year = strconv.Itoa(h.Year)
+	}
+	fmt.Fprintf(w, "%6d  %s  %s\n", h.ID, year, displayTitle(h.Title))
+	if len(h.Authors) > 0 {
+		fmt.Fprintf(w, "              %s\n", firstAuthors(h.Authors, 3))
+	}
+	if h.Snippet != "" {
+		fmt.Fprintf(w, "              %s\n", h.Snippet)
+	}
+	if x := h.Explain; x != nil {
+		fmt.Fprintf(w, "              score %s: title %s, abstract %s, authors %s\n",
+			score(h.Score), score(x.Title), score(x.Abstract), score(x.Authors))
 	}
 }
 
@@ -262,65 +334,33 @@ func firstAuthors(authors []string, n int) string {
 	return fmt.Sprintf("%s; et al. (%d authors)", strings.Join(authors[:n], "; "), len(authors))
 }
 
-// writeHitsCSV writes hits as CSV with a header row; with safe, text
-// cells go through export.SafeCell.
-func writeHitsCSV(w io.Writer, hits []store.Hit, explain, safe bool) error {
-	text := func(s string) string { return s }
-	if safe {
-		text = export.SafeCell
-	}
-	cw := csv.NewWriter(w)
+// csvHitsHeader is the header row of hits as CSV.
+func csvHitsHeader(explain bool) []string {
 	header := []string{"id", "year", "title", "authors", "venue", "doi", "score"}
 	if explain {
 		header = append(header, "title_score", "abstract_score", "authors_score")
 	}
-	cw.Write(header)
-	for _, h := range hits {
-		year := ""
-		if h.Year != 0 {
-			year = strconv.Itoa(h.Year)
-		}
-		row := []string{strconv.FormatInt(h.ID, 10), year, text(h.Title), text(strings.Join(h.Authors, "; ")), text(h.Venue), text(h.DOI), ""}
-		if h.Score != 0 {
-			row[6] = strconv.FormatFloat(h.Score, 'g', -1, 64)
-		}
-		if x := h.Explain; x != nil {
-			row = append(row, strconv.FormatFloat(x.Title, 'g', -1, 64), strconv.FormatFloat(x.Abstract, 'g', -1, 64), strconv.FormatFloat(x.Authors, 'g', -1, 64))
-		} else if explain {
-			row = append(row, "", "", "")
-		}
-		cw.Write(row)
-	}
-	cw.Flush()
-	return cw.Error()
+	return header
 }
 
-func hitIDs(hits []store.Hit) []int64 {
-	ids := make([]int64, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
+// csvHitRow is a hit as a CSV row under csvHitsHeader.
+func csvHitRow(h *store.Hit, explain, safe bool) []string {
+	text := func(s string) string { return s }
+	if safe {
+		text = export.SafeCell
 	}
-	return ids
-}
-
-// loadPapers reads the full records of ids, in that order.
-func loadPapers(ctx context.Context, st *store.Store, ids []int64) ([]store.Paper, error) {
-	return loadPapersWith(ctx, st, ids, false)
-}
-
-// loadPapersWith is loadPapers, with each paper's sources when sources is
-// set.
-func loadPapersWith(ctx context.Context, st *store.Store, ids []int64, sources bool) ([]store.Paper, error) {
-	papers := make([]store.Paper, 0, len(ids))
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, err := st.Paper(ctx, id, sources)
-		if err != nil {
-			return nil, err
-		}
-		papers = append(papers, *p)
+	year := ""
+	if h.Year != 0 {
+		year = strconv.Itoa(h.Year)
 	}
-	return papers, nil
+	row := []string{strconv.FormatInt(h.ID, 10), year, text(h.Title), text(strings.Join(h.Authors, "; ")), text(h.Venue), text(h.DOI), ""}
+	if h.Score != 0 {
+		row[6] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+	}
+	if x := h.Explain; x != nil {
+		row = append(row, strconv.FormatFloat(x.Title, 'g', -1, 64), strconv.FormatFloat(x.Abstract, 'g', -1, 64), strconv.FormatFloat(x.Authors, 'g', -1, 64))
+	} else if explain {
+		row = append(row, "", "", "")
+	}
+	return row
 }

@@ -6,11 +6,12 @@
 -- The typed comparison comes first so that sqlc types the parameter from
 -- it (sql.NullInt64, sql.NullString). The block between "filters:" and
 -- "end filters" is the same in every query of this file that filters
--- (SearchPapers, SearchPapersNewest, SearchCandidates, RankMatches,
--- RankMatchesFiltered, RankMatchesInYears, SearchCandidatesInYears,
--- ScanPapers, ScanPapersInYears, ScanPapersOfAuthor, SearchPapersByYear,
--- SearchPapersNewestByYear, ListMatchingByYear, ListPapersOfAuthor,
--- ListPapers, ListPapersInYears and ListPapersInVenues);
+-- (SearchPapers, SearchCandidates, RankMatches, RankMatchesFiltered,
+-- RankMatchesInYears, SearchCandidatesInYears, ScanPapers,
+-- ScanPapersInYears, ScanPapersOfAuthor, SearchPapersByYear,
+-- SearchPapersNewestByYear, ListMatchingByYear, ListMatchingInYears,
+-- ListPapersOfAuthor, ListPapers, ListPapersInYears and
+-- ListPapersInVenues);
 -- TestFilterBlocksAgree (internal/store) keeps it so.
 --   - year_from, year_to: inclusive bounds on papers.year.
 --   - venue: a phrase, folded by importer.Fold, that must start at a word of
@@ -74,38 +75,6 @@ WHERE papers_fts MATCH sqlc.arg(match)
     -- end filters
     AND papers_fts.rowid >= sqlc.arg(min_rowid)
 ORDER BY papers_fts.rank
-LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
-
--- name: SearchPapersNewest :many
--- Matches newest first, unranked: for a query of nothing but stopwords,
--- where bm25 means little and costs a scan of near every row.
-SELECT
-    p.id,
-    p.year,
-    p.title,
-    p.venue,
-    p.doi,
-    CAST(coalesce(snippet(papers_fts, 1, sqlc.arg(mark_open), sqlc.arg(mark_close), sqlc.arg(ellipsis), 24), '') AS TEXT) AS snippet,
-    CAST(0 AS REAL) AS score
-FROM papers_fts
-JOIN papers p ON p.id = papers_fts.rowid
-WHERE papers_fts MATCH sqlc.arg(match)
-    -- filters:
-    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
-    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
-    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
-    AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
-         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-                    WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
-                      AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
-                           OR sqlc.narg(author_given) IS NULL)))
-    AND (CAST(sqlc.narg(first_family) AS TEXT) IS NULL
-         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = sqlc.narg(first_family)
-                      AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
-                           OR sqlc.narg(first_given) IS NULL)))
-    -- end filters
-ORDER BY papers_fts.rowid DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 
 -- name: SearchCandidates :many
@@ -551,8 +520,9 @@ ORDER BY p.year DESC, p.id DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 
 -- name: ListMatchingByYear :many
--- Matches newest year first, unranked: a query of nothing but stopwords,
--- sorted by year. It walks the papers_year index from the newest year and
+-- Matches newest year first (then most recently added; no year last),
+-- unranked: a query of nothing but stopwords, sorted by year or by
+-- relevance, which it has none of. It walks the papers_year index from the newest year and
 -- asks FTS5 whether each paper matches, which is cheap when most papers
 -- do, as they do a stopword; sorting every match by year would read them
 -- all.
@@ -580,6 +550,39 @@ WHERE TRUE
                            OR sqlc.narg(first_given) IS NULL)))
     -- end filters
     AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH sqlc.arg(match) AND papers_fts.rowid = p.id)
+ORDER BY p.year DESC, p.id DESC
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
+
+-- name: ListMatchingInYears :many
+-- ListMatchingByYear with a year filter: the filter's bounds also written
+-- as a plain range (in_from, in_to, as for ListPapersInYears), so that the
+-- walk starts at the filter's newest year instead of passing every newer
+-- paper ("the" year:1995 walked 200,000 index entries).
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE TRUE
+    -- filters:
+    AND (p.year >= sqlc.narg(year_from) OR sqlc.narg(year_from) IS NULL)
+    AND (p.year <= sqlc.narg(year_to) OR sqlc.narg(year_to) IS NULL)
+    AND (CAST(sqlc.narg(venue) AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || sqlc.narg(venue)) > 0))
+    AND (CAST(sqlc.narg(author_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND a.family_key = sqlc.narg(author_family)
+                      AND (a.name_key LIKE sqlc.narg(author_family) || '|' || sqlc.narg(author_given) || '%'
+                           OR sqlc.narg(author_given) IS NULL)))
+    AND (CAST(sqlc.narg(first_family) AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = sqlc.narg(first_family)
+                      AND (a.name_key LIKE sqlc.narg(first_family) || '|' || sqlc.narg(first_given) || '%'
+                           OR sqlc.narg(first_given) IS NULL)))
+    -- end filters
+    AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH sqlc.arg(match) AND papers_fts.rowid = p.id)
+    AND p.year >= sqlc.arg(in_from) AND p.year <= sqlc.arg(in_to)
 ORDER BY p.year DESC, p.id DESC
 LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);
 
@@ -760,3 +763,11 @@ SELECT count(*) FROM authors;
 -- vocabulary table finds them by a range of its terms without reading
 -- their lists (its doc and cnt columns are not asked for).
 SELECT term FROM papers_fts_vocab WHERE term >= sqlc.arg(from_term) AND term < sqlc.arg(to_term) LIMIT sqlc.arg(limit);
+
+-- name: ListPaperIDs :many
+-- ListPapers without filters, ids only (catalog export of the whole
+-- catalog, or a page of it): the papers_year index (year, id) holds them
+-- in this order, so no paper's row is read.
+SELECT p.id FROM papers p
+ORDER BY p.year DESC, p.id DESC
+LIMIT sqlc.arg(limit) OFFSET sqlc.arg(offset);

@@ -30,11 +30,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.checkFTSIndexStmt, err = db.PrepareContext(ctx, checkFTSIndex); err != nil {
 		return nil, fmt.Errorf("error preparing query CheckFTSIndex: %w", err)
 	}
+	if q.citationKeysOfStmt, err = db.PrepareContext(ctx, citationKeysOf); err != nil {
+		return nil, fmt.Errorf("error preparing query CitationKeysOf: %w", err)
+	}
 	if q.countAuthorPapersStmt, err = db.PrepareContext(ctx, countAuthorPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuthorPapers: %w", err)
 	}
 	if q.countAuthorsStmt, err = db.PrepareContext(ctx, countAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuthors: %w", err)
+	}
+	if q.countAuthorsNamedStmt, err = db.PrepareContext(ctx, countAuthorsNamed); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAuthorsNamed: %w", err)
 	}
 	if q.countMatchesStmt, err = db.PrepareContext(ctx, countMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query CountMatches: %w", err)
@@ -93,6 +99,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getPaperCandidateStmt, err = db.PrepareContext(ctx, getPaperCandidate); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPaperCandidate: %w", err)
 	}
+	if q.getPapersByIDsStmt, err = db.PrepareContext(ctx, getPapersByIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPapersByIDs: %w", err)
+	}
 	if q.getSourceStmt, err = db.PrepareContext(ctx, getSource); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSource: %w", err)
 	}
@@ -117,20 +126,35 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAuthorsStmt, err = db.PrepareContext(ctx, listAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuthors: %w", err)
 	}
+	if q.listAuthorsNamedStmt, err = db.PrepareContext(ctx, listAuthorsNamed); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuthorsNamed: %w", err)
+	}
+	if q.listAuthorsOfPaperSetStmt, err = db.PrepareContext(ctx, listAuthorsOfPaperSet); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuthorsOfPaperSet: %w", err)
+	}
 	if q.listAuthorsOfPapersStmt, err = db.PrepareContext(ctx, listAuthorsOfPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuthorsOfPapers: %w", err)
 	}
 	if q.listCoauthorsStmt, err = db.PrepareContext(ctx, listCoauthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoauthors: %w", err)
 	}
+	if q.listEditorsOfPaperSetStmt, err = db.PrepareContext(ctx, listEditorsOfPaperSet); err != nil {
+		return nil, fmt.Errorf("error preparing query ListEditorsOfPaperSet: %w", err)
+	}
 	if q.listMatchingByYearStmt, err = db.PrepareContext(ctx, listMatchingByYear); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMatchingByYear: %w", err)
+	}
+	if q.listMatchingInYearsStmt, err = db.PrepareContext(ctx, listMatchingInYears); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMatchingInYears: %w", err)
 	}
 	if q.listPaperAuthorsStmt, err = db.PrepareContext(ctx, listPaperAuthors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperAuthors: %w", err)
 	}
 	if q.listPaperEditorsStmt, err = db.PrepareContext(ctx, listPaperEditors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperEditors: %w", err)
+	}
+	if q.listPaperIDsStmt, err = db.PrepareContext(ctx, listPaperIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPaperIDs: %w", err)
 	}
 	if q.listPaperSourcesStmt, err = db.PrepareContext(ctx, listPaperSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaperSources: %w", err)
@@ -228,9 +252,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.searchPapersByYearStmt, err = db.PrepareContext(ctx, searchPapersByYear); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapersByYear: %w", err)
 	}
-	if q.searchPapersNewestStmt, err = db.PrepareContext(ctx, searchPapersNewest); err != nil {
-		return nil, fmt.Errorf("error preparing query SearchPapersNewest: %w", err)
-	}
 	if q.searchPapersNewestByYearStmt, err = db.PrepareContext(ctx, searchPapersNewestByYear); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchPapersNewestByYear: %w", err)
 	}
@@ -267,6 +288,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing checkFTSIndexStmt: %w", cerr)
 		}
 	}
+	if q.citationKeysOfStmt != nil {
+		if cerr := q.citationKeysOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing citationKeysOfStmt: %w", cerr)
+		}
+	}
 	if q.countAuthorPapersStmt != nil {
 		if cerr := q.countAuthorPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuthorPapersStmt: %w", cerr)
@@ -275,6 +301,11 @@ func (q *Queries) Close() error {
 	if q.countAuthorsStmt != nil {
 		if cerr := q.countAuthorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuthorsStmt: %w", cerr)
+		}
+	}
+	if q.countAuthorsNamedStmt != nil {
+		if cerr := q.countAuthorsNamedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAuthorsNamedStmt: %w", cerr)
 		}
 	}
 	if q.countMatchesStmt != nil {
@@ -372,6 +403,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getPaperCandidateStmt: %w", cerr)
 		}
 	}
+	if q.getPapersByIDsStmt != nil {
+		if cerr := q.getPapersByIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPapersByIDsStmt: %w", cerr)
+		}
+	}
 	if q.getSourceStmt != nil {
 		if cerr := q.getSourceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSourceStmt: %w", cerr)
@@ -412,6 +448,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAuthorsStmt: %w", cerr)
 		}
 	}
+	if q.listAuthorsNamedStmt != nil {
+		if cerr := q.listAuthorsNamedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuthorsNamedStmt: %w", cerr)
+		}
+	}
+	if q.listAuthorsOfPaperSetStmt != nil {
+		if cerr := q.listAuthorsOfPaperSetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuthorsOfPaperSetStmt: %w", cerr)
+		}
+	}
 	if q.listAuthorsOfPapersStmt != nil {
 		if cerr := q.listAuthorsOfPapersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAuthorsOfPapersStmt: %w", cerr)
@@ -422,9 +468,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCoauthorsStmt: %w", cerr)
 		}
 	}
+	if q.listEditorsOfPaperSetStmt != nil {
+		if cerr := q.listEditorsOfPaperSetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listEditorsOfPaperSetStmt: %w", cerr)
+		}
+	}
 	if q.listMatchingByYearStmt != nil {
 		if cerr := q.listMatchingByYearStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listMatchingByYearStmt: %w", cerr)
+		}
+	}
+	if q.listMatchingInYearsStmt != nil {
+		if cerr := q.listMatchingInYearsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMatchingInYearsStmt: %w", cerr)
 		}
 	}
 	if q.listPaperAuthorsStmt != nil {
@@ -435,6 +491,11 @@ func (q *Queries) Close() error {
 	if q.listPaperEditorsStmt != nil {
 		if cerr := q.listPaperEditorsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPaperEditorsStmt: %w", cerr)
+		}
+	}
+	if q.listPaperIDsStmt != nil {
+		if cerr := q.listPaperIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPaperIDsStmt: %w", cerr)
 		}
 	}
 	if q.listPaperSourcesStmt != nil {
@@ -597,11 +658,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing searchPapersByYearStmt: %w", cerr)
 		}
 	}
-	if q.searchPapersNewestStmt != nil {
-		if cerr := q.searchPapersNewestStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing searchPapersNewestStmt: %w", cerr)
-		}
-	}
 	if q.searchPapersNewestByYearStmt != nil {
 		if cerr := q.searchPapersNewestByYearStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchPapersNewestByYearStmt: %w", cerr)
@@ -678,8 +734,10 @@ type Queries struct {
 	tx                              *sql.Tx
 	catalogCountsStmt               *sql.Stmt
 	checkFTSIndexStmt               *sql.Stmt
+	citationKeysOfStmt              *sql.Stmt
 	countAuthorPapersStmt           *sql.Stmt
 	countAuthorsStmt                *sql.Stmt
+	countAuthorsNamedStmt           *sql.Stmt
 	countMatchesStmt                *sql.Stmt
 	countPapersStmt                 *sql.Stmt
 	countPapersInYearsStmt          *sql.Stmt
@@ -699,6 +757,7 @@ type Queries struct {
 	getAuthorIDByKeyStmt            *sql.Stmt
 	getPaperStmt                    *sql.Stmt
 	getPaperCandidateStmt           *sql.Stmt
+	getPapersByIDsStmt              *sql.Stmt
 	getSourceStmt                   *sql.Stmt
 	indexPaperStmt                  *sql.Stmt
 	indexPapersAfterStmt            *sql.Stmt
@@ -707,11 +766,16 @@ type Queries struct {
 	insertPaperStmt                 *sql.Stmt
 	insertSourceStmt                *sql.Stmt
 	listAuthorsStmt                 *sql.Stmt
+	listAuthorsNamedStmt            *sql.Stmt
+	listAuthorsOfPaperSetStmt       *sql.Stmt
 	listAuthorsOfPapersStmt         *sql.Stmt
 	listCoauthorsStmt               *sql.Stmt
+	listEditorsOfPaperSetStmt       *sql.Stmt
 	listMatchingByYearStmt          *sql.Stmt
+	listMatchingInYearsStmt         *sql.Stmt
 	listPaperAuthorsStmt            *sql.Stmt
 	listPaperEditorsStmt            *sql.Stmt
+	listPaperIDsStmt                *sql.Stmt
 	listPaperSourcesStmt            *sql.Stmt
 	listPapersStmt                  *sql.Stmt
 	listPapersInVenuesStmt          *sql.Stmt
@@ -744,7 +808,6 @@ type Queries struct {
 	searchCandidatesInYearsStmt     *sql.Stmt
 	searchPapersStmt                *sql.Stmt
 	searchPapersByYearStmt          *sql.Stmt
-	searchPapersNewestStmt          *sql.Stmt
 	searchPapersNewestByYearStmt    *sql.Stmt
 	setSourceOwnerStmt              *sql.Stmt
 	setSourceRecordsStmt            *sql.Stmt
@@ -760,8 +823,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		tx:                              tx,
 		catalogCountsStmt:               q.catalogCountsStmt,
 		checkFTSIndexStmt:               q.checkFTSIndexStmt,
+		citationKeysOfStmt:              q.citationKeysOfStmt,
 		countAuthorPapersStmt:           q.countAuthorPapersStmt,
 		countAuthorsStmt:                q.countAuthorsStmt,
+		countAuthorsNamedStmt:           q.countAuthorsNamedStmt,
 		countMatchesStmt:                q.countMatchesStmt,
 		countPapersStmt:                 q.countPapersStmt,
 		countPapersInYearsStmt:          q.countPapersInYearsStmt,
@@ -781,6 +846,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getAuthorIDByKeyStmt:            q.getAuthorIDByKeyStmt,
 		getPaperStmt:                    q.getPaperStmt,
 		getPaperCandidateStmt:           q.getPaperCandidateStmt,
+		getPapersByIDsStmt:              q.getPapersByIDsStmt,
 		getSourceStmt:                   q.getSourceStmt,
 		indexPaperStmt:                  q.indexPaperStmt,
 		indexPapersAfterStmt:            q.indexPapersAfterStmt,
@@ -789,11 +855,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPaperStmt:                 q.insertPaperStmt,
 		insertSourceStmt:                q.insertSourceStmt,
 		listAuthorsStmt:                 q.listAuthorsStmt,
+		listAuthorsNamedStmt:            q.listAuthorsNamedStmt,
+		listAuthorsOfPaperSetStmt:       q.listAuthorsOfPaperSetStmt,
 		listAuthorsOfPapersStmt:         q.listAuthorsOfPapersStmt,
 		listCoauthorsStmt:               q.listCoauthorsStmt,
+		listEditorsOfPaperSetStmt:       q.listEditorsOfPaperSetStmt,
 		listMatchingByYearStmt:          q.listMatchingByYearStmt,
+		listMatchingInYearsStmt:         q.listMatchingInYearsStmt,
 		listPaperAuthorsStmt:            q.listPaperAuthorsStmt,
 		listPaperEditorsStmt:            q.listPaperEditorsStmt,
+		listPaperIDsStmt:                q.listPaperIDsStmt,
 		listPaperSourcesStmt:            q.listPaperSourcesStmt,
 		listPapersStmt:                  q.listPapersStmt,
 		listPapersInVenuesStmt:          q.listPapersInVenuesStmt,
@@ -826,7 +897,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		searchCandidatesInYearsStmt:     q.searchCandidatesInYearsStmt,
 		searchPapersStmt:                q.searchPapersStmt,
 		searchPapersByYearStmt:          q.searchPapersByYearStmt,
-		searchPapersNewestStmt:          q.searchPapersNewestStmt,
 		searchPapersNewestByYearStmt:    q.searchPapersNewestByYearStmt,
 		setSourceOwnerStmt:              q.setSourceOwnerStmt,
 		setSourceRecordsStmt:            q.setSourceRecordsStmt,

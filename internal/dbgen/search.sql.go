@@ -249,8 +249,9 @@ type ListMatchingByYearRow struct {
 	Doi   sql.NullString
 }
 
-// Matches newest year first, unranked: a query of nothing but stopwords,
-// sorted by year. It walks the papers_year index from the newest year and
+// Matches newest year first (then most recently added; no year last),
+// unranked: a query of nothing but stopwords, sorted by year or by
+// relevance, which it has none of. It walks the papers_year index from the newest year and
 // asks FTS5 whether each paper matches, which is cheap when most papers
 // do, as they do a stopword; sorting every match by year would read them
 // all.
@@ -274,6 +275,105 @@ func (q *Queries) ListMatchingByYear(ctx context.Context, arg ListMatchingByYear
 	var items []ListMatchingByYearRow
 	for rows.Next() {
 		var i ListMatchingByYearRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Year,
+			&i.Title,
+			&i.Venue,
+			&i.Doi,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listMatchingInYears = `-- name: ListMatchingInYears :many
+SELECT
+    p.id,
+    p.year,
+    p.title,
+    p.venue,
+    p.doi
+FROM papers p
+WHERE TRUE
+    -- filters:
+    AND (p.year >= ?1 OR ?1 IS NULL)
+    AND (p.year <= ?2 OR ?2 IS NULL)
+    AND (CAST(?3 AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || ?3) > 0))
+    AND (CAST(?4 AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND a.family_key = ?4
+                      AND (a.name_key LIKE ?4 || '|' || ?5 || '%'
+                           OR ?5 IS NULL)))
+    AND (CAST(?6 AS TEXT) IS NULL
+         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
+                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = ?6
+                      AND (a.name_key LIKE ?6 || '|' || ?7 || '%'
+                           OR ?7 IS NULL)))
+    -- end filters
+    AND EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ?8 AND papers_fts.rowid = p.id)
+    AND p.year >= ?9 AND p.year <= ?10
+ORDER BY p.year DESC, p.id DESC
+LIMIT ?12 OFFSET ?11
+`
+
+type ListMatchingInYearsParams struct {
+	YearFrom     sql.NullInt64
+	YearTo       sql.NullInt64
+	Venue        sql.NullString
+	AuthorFamily sql.NullString
+	AuthorGiven  sql.NullString
+	FirstFamily  sql.NullString
+	FirstGiven   sql.NullString
+	Match        string
+	InFrom       sql.NullInt64
+	InTo         sql.NullInt64
+	Offset       int64
+	Limit        int64
+}
+
+type ListMatchingInYearsRow struct {
+	ID    int64
+	Year  sql.NullInt64
+	Title string
+	Venue sql.NullString
+	Doi   sql.NullString
+}
+
+// ListMatchingByYear with a year filter: the filter's bounds also written
+// as a plain range (in_from, in_to, as for ListPapersInYears), so that the
+// walk starts at the filter's newest year instead of passing every newer
+// paper ("the" year:1995 walked 200,000 index entries).
+func (q *Queries) ListMatchingInYears(ctx context.Context, arg ListMatchingInYearsParams) ([]ListMatchingInYearsRow, error) {
+	rows, err := q.query(ctx, q.listMatchingInYearsStmt, listMatchingInYears,
+		arg.YearFrom,
+		arg.YearTo,
+		arg.Venue,
+		arg.AuthorFamily,
+		arg.AuthorGiven,
+		arg.FirstFamily,
+		arg.FirstGiven,
+		arg.Match,
+		arg.InFrom,
+		arg.InTo,
+		arg.Offset,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListMatchingInYearsRow
+	for rows.Next() {
+		var i ListMatchingInYearsRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Year,
@@ -328,6 +428,43 @@ func (q *Queries) ListPaperAuthors(ctx context.Context, paperID int64) ([]ListPa
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPaperIDs = `-- name: ListPaperIDs :many
+SELECT p.id FROM papers p
+ORDER BY p.year DESC, p.id DESC
+LIMIT ?2 OFFSET ?1
+`
+
+type ListPaperIDsParams struct {
+	Offset int64
+	Limit  int64
+}
+
+// ListPapers without filters, ids only (catalog export of the whole
+// catalog, or a page of it): the papers_year index (year, id) holds them
+// in this order, so no paper's row is read.
+func (q *Queries) ListPaperIDs(ctx context.Context, arg ListPaperIDsParams) ([]int64, error) {
+	rows, err := q.query(ctx, q.listPaperIDsStmt, listPaperIDs, arg.Offset, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err
@@ -1814,11 +1951,12 @@ type SearchPapersRow struct {
 // The typed comparison comes first so that sqlc types the parameter from
 // it (sql.NullInt64, sql.NullString). The block between "filters:" and
 // "end filters" is the same in every query of this file that filters
-// (SearchPapers, SearchPapersNewest, SearchCandidates, RankMatches,
-// RankMatchesFiltered, RankMatchesInYears, SearchCandidatesInYears,
-// ScanPapers, ScanPapersInYears, ScanPapersOfAuthor, SearchPapersByYear,
-// SearchPapersNewestByYear, ListMatchingByYear, ListPapersOfAuthor,
-// ListPapers, ListPapersInYears and ListPapersInVenues);
+// (SearchPapers, SearchCandidates, RankMatches, RankMatchesFiltered,
+// RankMatchesInYears, SearchCandidatesInYears, ScanPapers,
+// ScanPapersInYears, ScanPapersOfAuthor, SearchPapersByYear,
+// SearchPapersNewestByYear, ListMatchingByYear, ListMatchingInYears,
+// ListPapersOfAuthor, ListPapers, ListPapersInYears and
+// ListPapersInVenues);
 // TestFilterBlocksAgree (internal/store) keeps it so.
 //   - year_from, year_to: inclusive bounds on papers.year.
 //   - venue: a phrase, folded by importer.Fold, that must start at a word of
@@ -1979,110 +2117,6 @@ func (q *Queries) SearchPapersByYear(ctx context.Context, arg SearchPapersByYear
 			&i.Title,
 			&i.Venue,
 			&i.Doi,
-			&i.Score,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const searchPapersNewest = `-- name: SearchPapersNewest :many
-SELECT
-    p.id,
-    p.year,
-    p.title,
-    p.venue,
-    p.doi,
-    CAST(coalesce(snippet(papers_fts, 1, ?1, ?2, ?3, 24), '') AS TEXT) AS snippet,
-    CAST(0 AS REAL) AS score
-FROM papers_fts
-JOIN papers p ON p.id = papers_fts.rowid
-WHERE papers_fts MATCH ?4
-    -- filters:
-    AND (p.year >= ?5 OR ?5 IS NULL)
-    AND (p.year <= ?6 OR ?6 IS NULL)
-    AND (CAST(?7 AS TEXT) IS NULL OR p.venue IN (SELECT v.name FROM venues v WHERE instr(' ' || coalesce(v.name_key, catalog_fold(v.name)), ' ' || ?7) > 0))
-    AND (CAST(?8 AS TEXT) IS NULL
-         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-                    WHERE s.paper_id = p.id AND a.family_key = ?8
-                      AND (a.name_key LIKE ?8 || '|' || ?9 || '%'
-                           OR ?9 IS NULL)))
-    AND (CAST(?10 AS TEXT) IS NULL
-         OR EXISTS (SELECT 1 FROM authorship s JOIN authors a ON a.id = s.author_id
-                    WHERE s.paper_id = p.id AND s.position = 1 AND a.family_key = ?10
-                      AND (a.name_key LIKE ?10 || '|' || ?11 || '%'
-                           OR ?11 IS NULL)))
-    -- end filters
-ORDER BY papers_fts.rowid DESC
-LIMIT ?13 OFFSET ?12
-`
-
-type SearchPapersNewestParams struct {
-	MarkOpen     string
-	MarkClose    string
-	Ellipsis     string
-	Match        string
-	YearFrom     sql.NullInt64
-	YearTo       sql.NullInt64
-	Venue        sql.NullString
-	AuthorFamily sql.NullString
-	AuthorGiven  sql.NullString
-	FirstFamily  sql.NullString
-	FirstGiven   sql.NullString
-	Offset       int64
-	Limit        int64
-}
-
-type SearchPapersNewestRow struct {
-	ID      int64
-	Year    sql.NullInt64
-	Title   string
-	Venue   sql.NullString
-	Doi     sql.NullString
-	Snippet string
-	Score   float64
-}
-
-// Matches newest first, unranked: for a query of nothing but stopwords,
-// where bm25 means little and costs a scan of near every row.
-func (q *Queries) SearchPapersNewest(ctx context.Context, arg SearchPapersNewestParams) ([]SearchPapersNewestRow, error) {
-	rows, err := q.query(ctx, q.searchPapersNewestStmt, searchPapersNewest,
-		arg.MarkOpen,
-		arg.MarkClose,
-		arg.Ellipsis,
-		arg.Match,
-		arg.YearFrom,
-		arg.YearTo,
-		arg.Venue,
-		arg.AuthorFamily,
-		arg.AuthorGiven,
-		arg.FirstFamily,
-		arg.FirstGiven,
-		arg.Offset,
-		arg.Limit,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []SearchPapersNewestRow
-	for rows.Next() {
-		var i SearchPapersNewestRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.Year,
-			&i.Title,
-			&i.Venue,
-			&i.Doi,
-			&i.Snippet,
 			&i.Score,
 		); err != nil {
 			return nil, err

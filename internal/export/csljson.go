@@ -48,25 +48,46 @@ type cslDate struct {
 // clean Unicode, unescaped: CSL-JSON has no markup of its own beyond a few
 // HTML-like tags.
 func CSLJSON(w io.Writer, papers []store.Paper) error {
-	bw := bufio.NewWriter(w)
-	keys := Keys(papers)
-	var item bytes.Buffer
-	enc := json.NewEncoder(&item)
-	enc.SetEscapeHTML(false)
-	bw.WriteString("[")
-	for i := range papers {
-		item.Reset()
-		if err := enc.Encode(cslFrom(&papers[i], keys[i])); err != nil {
-			return err
-		}
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n")
-		bw.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+	return writeAll(NewCSLJSON(w, keyMaker(papers)), papers)
+}
+
+// NewCSLJSON returns a Writer of a CSL-JSON array (see CSLJSON), with the
+// keys km gives as ids; Close ends the array.
+func NewCSLJSON(w io.Writer, km *KeyMaker) Writer {
+	c := &cslWriter{ew: &ErrWriter{W: w}, km: km}
+	c.bw = bufio.NewWriter(c.ew)
+	c.enc = json.NewEncoder(&c.item)
+	c.enc.SetEscapeHTML(false)
+	c.bw.WriteString("[")
+	return c
+}
+
+type cslWriter struct {
+	ew   *ErrWriter
+	bw   *bufio.Writer
+	km   *KeyMaker
+	item bytes.Buffer
+	enc  *json.Encoder
+	n    int
+}
+
+func (c *cslWriter) Write(p *store.Paper) error {
+	c.item.Reset()
+	if err := c.enc.Encode(cslFrom(p, c.km.Next(p))); err != nil {
+		return err
 	}
-	bw.WriteString("\n]\n")
-	return bw.Flush()
+	if c.n > 0 {
+		c.bw.WriteString(",")
+	}
+	c.n++
+	c.bw.WriteString("\n")
+	c.bw.Write(bytes.TrimSuffix(c.item.Bytes(), []byte("\n")))
+	return c.ew.Err
+}
+
+func (c *cslWriter) Close() error {
+	c.bw.WriteString("\n]\n")
+	return c.bw.Flush()
 }
 
 func cslFrom(p *store.Paper, key string) cslItem {

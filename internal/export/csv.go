@@ -30,27 +30,45 @@ func CSV(w io.Writer, papers []store.Paper) error {
 
 // CSVWith is CSV with options.
 func CSVWith(w io.Writer, papers []store.Paper, opt CSVOptions) error {
-	text := func(s string) string { return s }
+	return writeAll(NewCSV(w, keyMaker(papers), opt), papers)
+}
+
+// NewCSV returns a Writer of CSV rows (see CSV), the header first, with
+// the keys km gives.
+func NewCSV(w io.Writer, km *KeyMaker, opt CSVOptions) Writer {
+	c := &csvWriter{cw: csv.NewWriter(w), km: km, text: func(s string) string { return s }}
 	if opt.SpreadsheetSafe {
-		text = SafeCell
+		c.text = SafeCell
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
-		return err
+	c.err = c.cw.Write(CSVHeader)
+	return c
+}
+
+type csvWriter struct {
+	cw   *csv.Writer
+	km   *KeyMaker
+	text func(string) string // a text cell as written: SafeCell, or as it is
+	err  error               // the header's
+}
+
+func (c *csvWriter) Write(p *store.Paper) error {
+	if c.err != nil {
+		return c.err
 	}
-	keys := Keys(papers)
-	for i, p := range papers {
-		err := cw.Write([]string{
-			strconv.FormatInt(p.ID, 10), text(keys[i]), text(p.Type), text(p.Title), text(csvNames(p.Authors)),
-			itoa(p.Year), itoa(p.Month), text(p.Venue), text(p.Volume), text(p.Issue), text(p.Pages), text(p.DOI), text(p.URL), text(p.Abstract),
-			text(csvNames(p.Editors)), text(csvNames(p.Translators)), text(p.Publisher), text(p.Address),
-		})
-		if err != nil {
-			return err
-		}
+	text := c.text
+	return c.cw.Write([]string{
+		strconv.FormatInt(p.ID, 10), text(c.km.Next(p)), text(p.Type), text(p.Title), text(csvNames(p.Authors)),
+		itoa(p.Year), itoa(p.Month), text(p.Venue), text(p.Volume), text(p.Issue), text(p.Pages), text(p.DOI), text(p.URL), text(p.Abstract),
+		text(csvNames(p.Editors)), text(csvNames(p.Translators)), text(p.Publisher), text(p.Address),
+	})
+}
+
+func (c *csvWriter) Close() error {
+	if c.err != nil {
+		return c.err
 	}
-	cw.Flush()
-	return cw.Error()
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // csvNames joins people's names with "; ".

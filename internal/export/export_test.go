@@ -302,3 +302,57 @@ func TestCSVSpreadsheetSafe(t *testing.T) {
 		t.Errorf("without the option the title is as it is: %q", plain.String())
 	}
 }
+
+// failAfter fails every write once n bytes have been written.
+type failAfter struct{ n int }
+
+var errFull = errors.New("no space left on device")
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		n := f.n
+		f.n = 0
+		return n, errFull
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// TestWritersStopAtOutputError: a Writer returns the output's error from
+// the first Write after the output failed (its buffer was flushed into
+// it), so that the export stops reading papers there, and from Close.
+func TestWritersStopAtOutputError(t *testing.T) {
+	papers := make([]store.Paper, 200)
+	for i := range papers {
+		papers[i] = hardPapers[0]
+		papers[i].ID = int64(i + 1)
+	}
+	for _, format := range []string{"bibtex", "csljson", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			wr, err := NewWriter(format, &failAfter{n: 10000}, keyMaker(papers), CSVOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			written := 0
+			for i := range papers {
+				if err = wr.Write(&papers[i]); err != nil {
+					break
+				}
+				written++
+			}
+			if !errors.Is(err, errFull) || written == len(papers) {
+				t.Fatalf("got %v after %d of %d papers, want %v before the end", err, written, len(papers), errFull)
+			}
+			// 10,000 bytes and a 4 KiB buffer hold about 25 entries.
+			if written > 60 {
+				t.Errorf("the error came after %d papers, well past the 10,000 bytes the output took", written)
+			}
+			if err := wr.Close(); !errors.Is(err, errFull) {
+				t.Errorf("Close: got %v, want %v", err, errFull)
+			}
+		})
+	}
+	if _, err := NewWriter("ris", io.Discard, keyMaker(papers), CSVOptions{}); err == nil {
+		t.Error("NewWriter(ris): no error")
+	}
+}

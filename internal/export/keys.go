@@ -15,34 +15,59 @@ import (
 // it; a paper without one gets family-year-word: the first author's family
 // name, the year and the first word of the title that is not a stop word,
 // folded to lower case without accents (chan-2023-chateval). A key that is
-// taken gets -2, -3 ... appended.
+// taken gets -2, -3 ... appended. KeyMaker gives the same keys a paper at
+// a time.
 func Keys(papers []store.Paper) []string {
+	km := keyMaker(papers)
 	keys := make([]string, len(papers))
-	used := make(map[string]bool, len(papers))
-	// Own keys first, so that a generated key never takes one a paper had.
-	for i, p := range papers {
-		k := CleanKey(p.CitationKey)
-		if k != "" && !used[strings.ToLower(k)] {
-			keys[i] = k
-			used[strings.ToLower(k)] = true
-		}
-	}
-	for i, p := range papers {
-		if keys[i] != "" {
-			continue
-		}
-		base := CleanKey(p.CitationKey)
-		if base == "" {
-			base = MakeKey(p)
-		}
-		k := base
-		for n := 2; used[strings.ToLower(k)]; n++ {
-			k = base + "-" + strconv.Itoa(n)
-		}
-		keys[i] = k
-		used[strings.ToLower(k)] = true
+	for i := range papers {
+		keys[i] = km.Next(&papers[i])
 	}
 	return keys
+}
+
+// KeyMaker gives the keys Keys gives, one paper at a time, for papers
+// written as they are read: it knows every paper's own key from the
+// start, so that a generated key never takes one a later paper has.
+type KeyMaker struct {
+	own  []string // cleaned; "" where another paper keeps that key, or none
+	used map[string]bool
+	next int
+}
+
+// NewKeyMaker reserves the papers' own keys (their citation keys, "" for
+// none, in the order the papers will come).
+func NewKeyMaker(own []string) *KeyMaker {
+	k := &KeyMaker{own: make([]string, len(own)), used: make(map[string]bool, len(own))}
+	// Own keys first, so that a generated key never takes one a paper had.
+	for i, key := range own {
+		c := CleanKey(key)
+		if c != "" && !k.used[strings.ToLower(c)] {
+			k.own[i] = c
+			k.used[strings.ToLower(c)] = true
+		}
+	}
+	return k
+}
+
+// Next returns the key of the next paper, p (the papers in the order
+// NewKeyMaker was given their keys).
+func (k *KeyMaker) Next(p *store.Paper) string {
+	i := k.next
+	k.next++
+	if i < len(k.own) && k.own[i] != "" {
+		return k.own[i]
+	}
+	base := CleanKey(p.CitationKey)
+	if base == "" {
+		base = MakeKey(*p)
+	}
+	key := base
+	for n := 2; k.used[strings.ToLower(key)]; n++ {
+		key = base + "-" + strconv.Itoa(n)
+	}
+	k.used[strings.ToLower(key)] = true
+	return key
 }
 
 // CleanKey keeps the characters of a citation key that BibTeX and biber

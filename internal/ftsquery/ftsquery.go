@@ -21,7 +21,9 @@ import (
 // Stopwords ("the", "of", "for") are dropped when the text has other words:
 // nearly every paper contains them, so they change which papers match very
 // little, while bm25 must scan nearly the whole index to weigh them. Text
-// made only of stopwords keeps them (see OnlyStopwords).
+// made only of stopwords keeps them (see OnlyStopwords). A word given
+// twice, in any case or accents, is kept once: it matches the same papers,
+// and FTS5 would do the work of each copy for every row it ranks.
 func Plain(text string) string {
 	words := words(text)
 	keepStop := true
@@ -31,10 +33,12 @@ func Plain(text string) string {
 		}
 	}
 	var out []string
+	seen := make(map[string]bool, len(words))
 	for _, w := range words {
-		if w.stop && !keepStop {
+		if w.stop && !keepStop || seen[w.key] {
 			continue
 		}
+		seen[w.key] = true
 		out = append(out, w.query)
 	}
 	return strings.Join(out, " ")
@@ -54,6 +58,7 @@ func OnlyStopwords(text string) bool {
 
 type word struct {
 	query string // the FTS5 form: a quoted phrase, maybe with *
+	key   string // the phrase as FTS5 matches it: folded, maybe with *
 	stop  bool
 }
 
@@ -66,10 +71,12 @@ func words(text string) []word {
 			continue
 		}
 		q := `"` + strings.Join(tokens, " ") + `"`
+		key := phraseKey(tokens)
 		if prefix {
 			q += "*"
+			key += "*"
 		}
-		out = append(out, word{query: q, stop: !prefix && len(tokens) == 1 && stopwords[strings.ToLower(tokens[0])]})
+		out = append(out, word{query: q, key: key, stop: !prefix && len(tokens) == 1 && stopwords[strings.ToLower(tokens[0])]})
 	}
 	return out
 }

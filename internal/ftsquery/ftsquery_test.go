@@ -34,6 +34,12 @@ func TestPlain(t *testing.T) {
 		{"++ -- **", ``},
 		{"", ``},
 		{"  spaced\tout\n", `"spaced" "out"`},
+		// A word given twice is kept once, in any case or accents.
+		{"learning learning LEARNING", `"learning"`},
+		{"Müller muller deep MULLER", `"Müller" "deep"`},
+		{"the the", `"the"`},
+		{"self-attention self attention Self-Attention", `"self attention" "self" "attention"`},
+		{"trans* trans trans*", `"trans"* "trans"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -60,9 +66,10 @@ func ftsDB(tb testing.TB) *sql.DB {
 	return db
 }
 
-// FuzzPlain: whatever the user types, Plain's output is a valid FTS5 query.
+// FuzzPlain: whatever the user types, Plain's output is a valid FTS5 query,
+// with no phrase repeated.
 func FuzzPlain(f *testing.F) {
-	for _, s := range []string{"self-attention", "C++", `"`, "AND", "a OR b", "NEAR(x y, 2)", "title:x", "x*", "^x", "-x", "(x", "x)", "'", "\x00", "é\u0301", "\U0010ffff", "a\u200bb"} {
+	for _, s := range append([]string{"self-attention", "C++", `"`, "AND", "a OR b", "NEAR(x y, 2)", "title:x", "x*", "^x", "-x", "(x", "x)", "'", "\x00", "é\u0301", "\U0010ffff", "a\u200bb", "a A á"}, hostileQueries...) {
 		f.Add(s)
 	}
 	db := ftsDB(f)
@@ -78,6 +85,10 @@ func FuzzPlain(f *testing.F) {
 		var n int
 		if err := stmt.QueryRow(q).Scan(&n); err != nil {
 			t.Fatalf("Plain(%q) = %q: FTS5 rejects it: %v", text, q, err)
+		}
+		// Nothing repeated is left for FTS5 to do twice.
+		if c := Collapse(q); c != q {
+			t.Errorf("Plain(%q) = %q, which Collapse makes %q", text, q, c)
 		}
 	})
 }

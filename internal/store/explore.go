@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -113,13 +114,8 @@ func (s *Store) Paper(ctx context.Context, id int64, sources bool) (*Paper, erro
 	if err != nil {
 		return nil, explain(err)
 	}
-	p := &Paper{
-		ID: r.ID, Title: r.Title, Year: int(r.Year.Int64), Month: int(r.Month.Int64),
-		Venue: r.Venue.String, Volume: r.Volume.String, Issue: r.Issue.String, Pages: r.Pages.String,
-		DOI: r.Doi.String, URL: r.Url.String, Type: r.EntryType.String,
-		CitationKey: r.CitationKey.String, Abstract: r.Abstract.String,
-		Publisher: r.Publisher.String, Address: r.Address.String,
-	}
+	pr := paperFrom(r)
+	p := &pr
 	authors, err := s.Q.ListPaperAuthors(ctx, id)
 	if err != nil {
 		return nil, explain(err)
@@ -171,33 +167,51 @@ type AuthorCount struct {
 // Authors lists authors, most papers first; name (nil: everyone) keeps
 // those it matches. limit < 1 lists all.
 func (s *Store) Authors(ctx context.Context, name *NameFilter, limit, offset int) ([]AuthorCount, error) {
-	arg := dbgen.ListAuthorsParams{Limit: int64(limit), Offset: int64(max(offset, 0))}
+	lim, off := int64(limit), int64(max(offset, 0))
 	if limit < 1 {
-		arg.Limit = -1
+		lim = -1
+	}
+	var out []AuthorCount
+	add := func(id int64, name string, papers, first, last int64, key string) {
+		out = append(out, AuthorCount{ID: id, Name: name, Papers: int(papers),
+			FirstYear: int(first), LastYear: int(last), key: key})
 	}
 	if name != nil {
-		arg.Family, arg.Given = optString(name.Family), optString(name.Given)
+		rows, err := s.Q.ListAuthorsNamed(ctx, dbgen.ListAuthorsNamedParams{
+			Family: name.Family, Given: optString(name.Given), Limit: lim, Offset: off})
+		if err != nil {
+			return nil, explain(err)
+		}
+		for _, r := range rows {
+			add(r.ID, r.Name, r.Papers, r.FirstYear, r.LastYear, r.NameKey)
+		}
+		return out, nil
 	}
-	rows, err := s.Q.ListAuthors(ctx, arg)
+	last := int64(math.MaxInt64) // every author
+	if limit >= 1 {
+		last = off + lim - 1
+	}
+	rows, err := s.Q.ListAuthors(ctx, dbgen.ListAuthorsParams{Limit: lim, Offset: off, Last: last})
 	if err != nil {
 		return nil, explain(err)
 	}
-	out := make([]AuthorCount, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, AuthorCount{ID: r.ID, Name: r.Name, Papers: int(r.Papers),
-			FirstYear: int(r.FirstYear), LastYear: int(r.LastYear), key: r.NameKey})
+		add(r.ID, r.Name, r.Papers, r.FirstYear, r.LastYear, r.NameKey)
 	}
 	return out, nil
 }
 
 // AmbiguousError means a name matched several authors where one was needed.
 type AmbiguousError struct {
-	Name    string
+	Name string
+	// Matches is how many authors the name matches; Authors lists the
+	// first of them, most papers first (at most maxCandidates).
+	Matches int
 	Authors []AuthorCount
 }
 
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("%q matches %d authors", e.Name, len(e.Authors))
+	return fmt.Sprintf("%q matches %d authors", e.Name, e.Matches)
 }
 
 // maxCandidates bounds the authors an AmbiguousError lists.
@@ -228,7 +242,11 @@ func (s *Store) ResolveAuthor(ctx context.Context, name NameFilter) (AuthorCount
 	if len(same) == 1 {
 		return same[0], nil
 	}
-	return AuthorCount{}, &AmbiguousError{Name: name.Name, Authors: found[:min(len(found), maxCandidates)]}
+	matches, err := s.Q.CountAuthorsNamed(ctx, dbgen.CountAuthorsNamedParams{Family: name.Family, Given: optString(name.Given)})
+	if err != nil {
+		return AuthorCount{}, explain(err)
+	}
+	return AuthorCount{}, &AmbiguousError{Name: name.Name, Matches: int(matches), Authors: found[:min(len(found), maxCandidates)]}
 }
 
 // Coauthors lists the people who wrote papers with author id, most shared

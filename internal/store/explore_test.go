@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/catalog-dev/catalog/internal/ftsquery"
 	"github.com/catalog-dev/catalog/internal/importer"
 )
 
@@ -411,5 +412,187 @@ func TestOpenWhileImporting(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Open took %v during an import", d)
+	}
+}
+
+// TestNewestFirstIsByYear: every listing that comes "newest first" (a
+// listing without search text, whichever plan Search picks for its
+// filters, and a query of stopwords only, by relevance or by year) orders
+// by year, newest first, then by id, most recently added first, with the
+// papers that have no year last, whatever order the papers were imported
+// in.
+func TestNewestFirstIsByYear(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	var papers []*importer.Paper
+	// Imported out of year order, as the ML Anthology's classics are (a
+	// 1989 thesis added after 2024's papers).
+	for i, y := range []int{2021, 1989, 1971, 0, 2019, 1984, 2019, 1950, 0, 2021, 2003} {
+		venue := "Journal of Old Results"
+		if i%2 == 0 {
+			venue = "Proceedings of New Results"
+		}
+		papers = append(papers, paper(t, importer.Record{
+			Title: fmt.Sprintf("The Theory of Paper %d", i+1), Year: y, Venue: venue,
+			Abstract: "It is the study of the matter.",
+			Authors:  people("Turing, Alan", fmt.Sprintf("Author%c, Some", 'a'+i)),
+		}))
+	}
+	importPapers(t, s, SourceInfo{Path: "a.bib", SHA256: "a", Format: "bibtex"}, papers...)
+	want := func(where string) []int64 {
+		t.Helper()
+		rows, err := s.DB.Query(`SELECT id FROM papers p WHERE ` + where + ` ORDER BY year DESC NULLS LAST, id DESC`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	stop := ftsquery.Plain("the of")
+	tests := []struct {
+		name  string
+		match string
+		opt   SearchOptions
+		where string
+	}{
+		{"listing", "", SearchOptions{}, "TRUE"},
+		{"listing by year", "", SearchOptions{Sort: ByYear}, "TRUE"},
+		{"listing of years", "", SearchOptions{Filters: Filters{YearFrom: 1960, YearTo: 2020}}, "year BETWEEN 1960 AND 2020"},
+		{"listing of a venue", "", SearchOptions{Filters: Filters{Venue: "old results"}}, "venue LIKE '%Old%'"},
+		{"listing of an author", "", SearchOptions{Filters: Filters{Author: nameFilter(t, "Turing")}}, "TRUE"},
+		{"listing of a first author", "", SearchOptions{Filters: Filters{FirstAuthor: nameFilter(t, "Turing, A")}}, "TRUE"},
+		{"stopwords", stop, SearchOptions{NewestFirst: true}, "TRUE"},
+		{"stopwords by year", stop, SearchOptions{NewestFirst: true, Sort: ByYear}, "TRUE"},
+		{"stopwords of a venue", stop, SearchOptions{NewestFirst: true, Filters: Filters{Venue: "new results"}}, "venue LIKE '%New%'"},
+		{"stopwords of years", stop, SearchOptions{NewestFirst: true, Filters: Filters{YearFrom: 1980}}, "year >= 1980"},
+	}
+	// Both plans of each: the venue's papers read and sorted or the year
+	// index walked; the author's papers through authorship or the walk.
+	for _, few := range []int64{defaultVenueListAtMost, 0} {
+		s.venueListAtMost = few
+		for _, tt := range tests {
+			for _, page := range []struct{ limit, offset int }{{0, 0}, {3, 0}, {4, 5}} {
+				t.Run(fmt.Sprintf("%s/venue list at most %d/limit %d offset %d", tt.name, few, page.limit, page.offset), func(t *testing.T) {
+					tt.opt.Limit, tt.opt.Offset = page.limit, page.offset
+					hits, err := s.Search(ctx, tt.match, tt.opt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []int64
+					for _, h := range hits {
+						got = append(got, h.ID)
+					}
+					all := want(tt.where)
+					w := all[min(page.offset, len(all)):]
+					if page.limit > 0 {
+						w = w[:min(page.limit, len(w))]
+					}
+					if !equalIDs(got, w) {
+						t.Errorf("got %v, want %v", got, w)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestAuthorsAgreeWithView: Authors pages through the authors as the
+// author_list view orders them (papers, then family and name keys, then
+// id; authors without papers last), with the view's counts and years,
+// for every page, with and without a name filter, though it reads only
+// the authors a page can hold.
+func TestAuthorsAgreeWithView(t *testing.T) {
+	s, _ := openTemp(t)
+	importFiles(t, s, rankFixtures...)
+	ctx := context.Background()
+	// Authors another client added without papers come last.
+	for _, name := range []string{"Zero, Ann", "Aardvark, Zed", "Dai, Nobody"} {
+		family, given, _ := strings.Cut(name, ", ")
+		key := importer.Fold(family) + "|" + importer.Fold(given)
+		if _, err := s.DB.Exec(`INSERT INTO authors (name, family, given, name_key, family_key) VALUES (?, ?, ?, ?, ?)`,
+			name, family, given, key, importer.Fold(family)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := count(t, s.DB, `SELECT count(*) FROM authors`)
+	want := func(family string, limit, offset int) []AuthorCount {
+		t.Helper()
+		if limit < 1 {
+			limit = -1
+		}
+		rows, err := s.DB.Query(`SELECT id, name, papers, coalesce(first_year, 0), coalesce(last_year, 0) FROM author_list
+			WHERE family_key = ? OR ? = '' ORDER BY papers DESC, family_key, name_key, id LIMIT ? OFFSET ?`, family, family, limit, offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []AuthorCount
+		for rows.Next() {
+			var a AuthorCount
+			if err := rows.Scan(&a.ID, &a.Name, &a.Papers, &a.FirstYear, &a.LastYear); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, a)
+		}
+		return out
+	}
+	same := func(got, want []AuthorCount) bool {
+		if len(got) != len(want) {
+			return false
+		}
+		for i := range got {
+			g := got[i]
+			g.key = ""
+			if g != want[i] {
+				return false
+			}
+		}
+		return true
+	}
+	pages := []struct{ limit, offset int }{{0, 0}, {1, 0}, {5, 0}, {50, 0}, {7, 3}, {20, 40}, {10, total - 5}, {10, total + 5}, {0, total - 2}}
+	for _, family := range []string{"", "dai", "chan"} {
+		for _, p := range pages {
+			t.Run(fmt.Sprintf("%q limit %d offset %d", family, p.limit, p.offset), func(t *testing.T) {
+				var name *NameFilter
+				if family != "" {
+					name = nameFilter(t, family)
+				}
+				got, err := s.Authors(ctx, name, p.limit, p.offset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w := want(family, p.limit, p.offset); !same(got, w) {
+					t.Errorf("got %d authors %+v\nwant %d %+v", len(got), got, len(w), w)
+				}
+			})
+		}
+	}
+}
+
+// TestAmbiguousCountsEveryMatch: a name that matches more authors than
+// the candidates listed says how many it matches, not how many are shown.
+func TestAmbiguousCountsEveryMatch(t *testing.T) {
+	s, _ := openTemp(t)
+	var papers []*importer.Paper
+	for i := range maxCandidates + 5 {
+		papers = append(papers, paper(t, importer.Record{Title: fmt.Sprintf("Paper %d", i), Year: 2000 + i,
+			Authors: people(fmt.Sprintf("Dai, Given%c", 'a'+i))}))
+	}
+	importPapers(t, s, SourceInfo{Path: "a.bib", SHA256: "a", Format: "bibtex"}, papers...)
+	_, err := s.ResolveAuthor(context.Background(), *nameFilter(t, "dai"))
+	var amb *AmbiguousError
+	if !errors.As(err, &amb) {
+		t.Fatalf("got %v, want an AmbiguousError", err)
+	}
+	if want := fmt.Sprintf(`"dai" matches %d authors`, maxCandidates+5); err.Error() != want || len(amb.Authors) != maxCandidates {
+		t.Errorf("got %q with %d candidates, want %q with %d", err, len(amb.Authors), want, maxCandidates)
 	}
 }

@@ -241,10 +241,10 @@ func TestAuthorCondition(t *testing.T) {
 	}
 }
 
-// TestStopwordsByYear: a query of stopwords sorted by year is unranked:
-// its page must be the matches in year order, newest first, ties newest
-// added first, whether the year index is walked ("the", in most papers:
-// ListMatchingByYear) or every match sorted ("it", in few).
+// TestStopwordsByYear: a query of stopwords is unranked, sorted by year or
+// by relevance: its page must be the matches in year order, newest first,
+// ties newest added first, whether the year index is walked ("the", in
+// most papers: ListMatchingByYear) or every match sorted ("it", in few).
 func TestStopwordsByYear(t *testing.T) {
 	s, _ := openTemp(t)
 	importFiles(t, s, rankFixtures...)
@@ -257,8 +257,12 @@ func TestStopwordsByYear(t *testing.T) {
 		if s.mostMatch(ctx, match, Filters{}) != tt.walk {
 			t.Fatalf("%q: mostMatch %v, want %v: not the test meant", tt.word, !tt.walk, tt.walk)
 		}
-		for _, offset := range []int{0, 7} {
-			got, err := s.Search(ctx, match, SearchOptions{Sort: ByYear, NewestFirst: true, Limit: 8, Offset: offset})
+		for _, c := range []struct {
+			sort   Sort
+			offset int
+		}{{ByYear, 0}, {ByYear, 7}, {ByRelevance, 0}, {ByRelevance, 7}} {
+			offset := c.offset
+			got, err := s.Search(ctx, match, SearchOptions{Sort: c.sort, NewestFirst: true, Limit: 8, Offset: offset})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -283,7 +287,7 @@ func TestStopwordsByYear(t *testing.T) {
 				}
 			}
 			if len(want) != 8 || !reflect.DeepEqual(gotIDs, want) {
-				t.Errorf("%q, offset %d: got %v, want %v", tt.word, offset, gotIDs, want)
+				t.Errorf("%q, sort %d, offset %d: got %v, want %v", tt.word, c.sort, offset, gotIDs, want)
 			}
 		}
 	}

@@ -77,18 +77,18 @@ var ErrQuerySyntax = errors.New("bad search syntax")
 // none), combined with the filters in opt. With an expression (or a title
 // filter) hits are ranked; without, it is a listing, newest first. Each hit
 // has its authors in order and, for a search, a snippet.
+// Search holds every hit of the page; SearchEach hands them on as they are
+// read.
 func (s *Store) Search(ctx context.Context, match string, opt SearchOptions) ([]Hit, error) {
-	hits, err := s.rank(ctx, match, opt)
-	if err != nil || len(hits) == 0 {
-		return hits, err
+	var hits []Hit
+	err := s.SearchEach(ctx, match, opt, func(h *Hit) error {
+		hits = append(hits, *h)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	expr := MatchExpr(match, opt.Filters)
-	if expr != "" {
-		if err := s.snippets(ctx, expr, hits, opt); err != nil {
-			return nil, err
-		}
-	}
-	return hits, s.authors(ctx, hits, opt.AuthorsPerHit)
+	return hits, nil
 }
 
 // snippets fills in the hits' snippets that the ranking did not make, a
@@ -165,7 +165,20 @@ func (s *Store) authors(ctx context.Context, hits []Hit, perHit int) error {
 // in its order, without authors or snippets (catalog export).
 func (s *Store) Select(ctx context.Context, match string, opt SearchOptions) ([]int64, error) {
 	opt.Explain = false
-	hits, err := s.rank(ctx, match, opt)
+	r, release, err := s.reader(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if MatchExpr(match, opt.Filters) == "" && opt.Filters.args() == (filterArgs{}) {
+		limit := int64(opt.Limit)
+		if limit < 1 {
+			limit = -1 // SQLite: no limit
+		}
+		ids, err := r.Q.ListPaperIDs(ctx, dbgen.ListPaperIDsParams{Limit: limit, Offset: int64(max(opt.Offset, 0))})
+		return ids, explain(err)
+	}
+	hits, err := r.rank(ctx, match, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -245,10 +258,24 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 			return nil, explain(err)
 		}
 		hits = listHits(rows)
-	case opt.Sort == ByYear && opt.NewestFirst:
-		// Unranked, like a listing: by year, then most recently added.
+	case opt.NewestFirst:
+		// Unranked, like a listing, whatever the sort: by year, then most
+		// recently added, papers without a year last.
 		var err error
-		if s.mostMatch(ctx, text, opt.Filters) {
+		switch mostMatch := s.mostMatch(ctx, text, opt.Filters); {
+		case mostMatch && (f.yearFrom.Valid || f.yearTo.Valid):
+			lo, hi := yearBounds(f)
+			var rows []dbgen.ListMatchingInYearsRow
+			rows, err = s.Q.ListMatchingInYears(ctx, dbgen.ListMatchingInYearsParams{
+				Match:    match,
+				YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
+				AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
+				FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
+				InFrom: lo, InTo: hi,
+				Limit: limit, Offset: offset,
+			})
+			hits = listHits(rows)
+		case mostMatch:
 			var rows []dbgen.ListMatchingByYearRow
 			rows, err = s.Q.ListMatchingByYear(ctx, dbgen.ListMatchingByYearParams{
 				Match:    match,
@@ -258,7 +285,7 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 				Limit: limit, Offset: offset,
 			})
 			hits = listHits(rows)
-		} else {
+		default:
 			var rows []dbgen.SearchPapersNewestByYearRow
 			rows, err = s.Q.SearchPapersNewestByYear(ctx, dbgen.SearchPapersNewestByYearParams{
 				Match:    match,
@@ -317,21 +344,6 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 		}
 		for _, r := range rows {
 			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Score: r.Score})
-		}
-	case opt.NewestFirst:
-		rows, err := s.Q.SearchPapersNewest(ctx, dbgen.SearchPapersNewestParams{
-			MarkOpen: opt.MarkOpen, MarkClose: opt.MarkClose, Ellipsis: opt.Ellipsis,
-			Match:    match,
-			YearFrom: f.yearFrom, YearTo: f.yearTo, Venue: f.venue,
-			AuthorFamily: f.authorFamily, AuthorGiven: f.authorGiven,
-			FirstFamily: f.firstFamily, FirstGiven: f.firstGiven,
-			Limit: limit, Offset: offset,
-		})
-		if err != nil {
-			return nil, searchError(err)
-		}
-		for _, r := range rows {
-			hits = append(hits, Hit{ID: r.ID, Year: int(r.Year.Int64), Title: r.Title, Venue: r.Venue.String, DOI: r.Doi.String, Snippet: r.Snippet})
 		}
 	default:
 		arg := dbgen.SearchPapersParams{
@@ -436,7 +448,8 @@ func (s *Store) rank(ctx context.Context, text string, opt SearchOptions) (hits 
 
 // listRow is the row of the listings (ListPapers, ListPapersInYears,
 // ListPapersInVenues, ListPapersOfAuthor, ListMatchingByYear,
-// SearchPapersNewestByYear): sqlc gives each its own type, of this shape.
+// ListMatchingInYears, SearchPapersNewestByYear): sqlc gives each its own
+// type, of this shape.
 type listRow interface {
 	~struct {
 		ID    int64

@@ -42,11 +42,12 @@ type Store struct {
 	// Created: Open made the file (there was none at Path).
 	Created bool
 
-	rankInGoFrom    float64 // defaultRankInGoFrom; the tests lower it
-	scanAtMost      int64   // defaultScanAtMost; the tests lower it
-	yearSetAtMost   int64   // defaultYearSetAtMost; the tests change it
-	venueListAtMost int64   // defaultVenueListAtMost; the tests change it
-	indexInPlace    bool    // no scratch index for imports (ftsbuild.go); the tests set it
+	rankInGoFrom    float64   // defaultRankInGoFrom; the tests lower it
+	scanAtMost      int64     // defaultScanAtMost; the tests lower it
+	yearSetAtMost   int64     // defaultYearSetAtMost; the tests change it
+	venueListAtMost int64     // defaultVenueListAtMost; the tests change it
+	indexInPlace    bool      // no scratch index for imports (ftsbuild.go); the tests set it
+	conn            *sql.Conn // Q's one connection, without the memory map (stream.go: unmapped)
 }
 
 // Options tune Open.

@@ -19,7 +19,7 @@ import (
 )
 
 // openTemp opens a new catalog in a temporary folder.
-func openTemp(t *testing.T) (*Store, string) {
+func openTemp(t testing.TB) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "catalog.db")
 	s, err := Open(context.Background(), path, Options{})
@@ -49,7 +49,7 @@ func people(names ...string) []importer.Person {
 }
 
 // importPapers imports papers as one source and commits.
-func importPapers(t *testing.T, s *Store, src SourceInfo, papers ...*importer.Paper) SourceStats {
+func importPapers(t testing.TB, s *Store, src SourceInfo, papers ...*importer.Paper) SourceStats {
 	t.Helper()
 	ctx := context.Background()
 	im, err := s.BeginImport(ctx)
