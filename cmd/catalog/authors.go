@@ -57,6 +57,11 @@ func runAuthors(ctx context.Context, e *env, args []string) error {
 	if err := checkLimit("authors", limit, offset); err != nil {
 		return err
 	}
+	if coauthors.set && strings.HasPrefix(coauthors.value, "-") {
+		// "--coauthors --limit 3 NAME": the flag package took --limit
+		// for the NAME.
+		return usagef("authors: --coauthors takes the NAME right after it, got the flag %s: write --coauthors NAME", quote(coauthors.value))
+	}
 	if coauthors.set && len(rest) > 0 {
 		return usagef("authors: --coauthors takes the NAME; drop %s", quote(strings.Join(rest, " ")))
 	}

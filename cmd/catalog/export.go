@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/catalog-dev/catalog/internal/export"
@@ -166,23 +167,39 @@ func writePapers(ctx context.Context, st *store.Store, format string, w io.Write
 // its write-ahead log, shared memory or journal), through any link or
 // spelling: export would replace the database with its own export.
 func notTheCatalog(output, dbPath string) error {
+	// By name first: the -journal (or -wal) of a catalog that has none
+	// now would be taken by SQLite for its own, and deleted or replayed.
+	absOut, err1 := filepath.Abs(output)
+	absDB, err2 := filepath.Abs(dbPath)
+	if err1 == nil && err2 == nil {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			if absOut == absDB+suffix {
+				return catalogFileError(output, suffix)
+			}
+		}
+	}
 	out, err := os.Stat(output)
 	if err != nil {
 		return nil // a new file (or one writeOutput will report)
 	}
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 		if db, err := os.Stat(dbPath + suffix); err == nil && os.SameFile(out, db) {
-			what := "the catalog database"
-			if suffix != "" {
-				what = "a file of the catalog database (" + suffix[1:] + ")"
-			}
-			return &hintError{
-				err:  fmt.Errorf("export: %s is %s; nothing was written", output, what),
-				hint: "name another file with -o",
-			}
+			return catalogFileError(output, suffix)
 		}
 	}
 	return nil
+}
+
+// catalogFileError refuses output, the catalog's file with suffix.
+func catalogFileError(output, suffix string) error {
+	what := "the catalog database"
+	if suffix != "" {
+		what = "a file of the catalog database (" + suffix[1:] + ")"
+	}
+	return &hintError{
+		err:  fmt.Errorf("export: %s is %s; nothing was written", output, what),
+		hint: "name another file with -o",
+	}
 }
 
 // writePapersJSON writes the papers as show --json does, one at a time

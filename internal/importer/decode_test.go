@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -224,4 +225,36 @@ func FuzzDecoder(f *testing.F) {
 			t.Fatalf("windows-1252 output is not UTF-8: %q", cp)
 		}
 	})
+}
+
+// TestTruncatedGzip: a .gz file cut short says so in words, not Go's
+// "unexpected EOF".
+func TestTruncatedGzip(t *testing.T) {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	for i := range 200 {
+		fmt.Fprintf(zw, "@misc{k%d, title = {Title %d of a list that is long enough}, author = {Doe, Jane}}\n", i, i)
+	}
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "refs.bib.gz")
+	if err := os.WriteFile(path, b.Bytes()[:b.Len()/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in, err := OpenInput(path, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	for {
+		_, err := in.Parser.Next()
+		if errors.Is(err, io.EOF) {
+			t.Fatal("read to the end of a truncated file without an error")
+		}
+		if err != nil && !IsRecordError(err) {
+			if !strings.Contains(err.Error(), "the gzip file is cut short") {
+				t.Errorf("got %v, want it to say the file is cut short", err)
+			}
+			return
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -289,7 +290,7 @@ func (in *Input) setup(f *os.File, opt InputOptions) error {
 			return fmt.Errorf("gzip: %w", err)
 		}
 		in.closers = append(in.closers, zr)
-		br = bufio.NewReaderSize(zr, 256<<10)
+		br = bufio.NewReaderSize(gzipErrors{zr}, 256<<10)
 		base = strings.TrimSuffix(base, ".gz")
 	}
 	text, dec, err := newDecoder(br, opt.Encoding)
@@ -425,4 +426,20 @@ func looksProfile(b []byte) bool {
 	authors := bytes.TrimSpace(lines[2])
 	return len(owner) < 200 && bytes.Count(owner, []byte(",")) == 1 &&
 		len(authors) > 0 && bytes.Count(authors, []byte(","))%2 == 1
+}
+
+// gzipErrors says in words what compress/gzip's errors mean to a user:
+// "unexpected EOF" is a file cut short (a download or a copy that did not
+// finish), a checksum error a damaged one.
+type gzipErrors struct{ r io.Reader }
+
+func (g gzipErrors) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		err = errors.New("the gzip file is cut short: it ends before its data does (an unfinished download or copy?)")
+	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader):
+		err = fmt.Errorf("the gzip file is damaged (%v)", err)
+	}
+	return n, err
 }

@@ -35,7 +35,11 @@ func checkVersion(ctx context.Context, db *sql.DB) error {
 	}
 	if versioned == 0 {
 		if tables > 0 {
-			return fmt.Errorf("not a catalog database: it has %d tables but no %s table", tables, versionTable)
+			noun := "tables"
+			if tables == 1 {
+				noun = "table"
+			}
+			return fmt.Errorf("not a catalog database: it has %d %s but no %s table", tables, noun, versionTable)
 		}
 		return nil
 	}

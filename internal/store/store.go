@@ -363,6 +363,11 @@ func checkFile(path string) error {
 	if st.IsDir() {
 		return fmt.Errorf("open %s: is a directory, not a database file", path)
 	}
+	if !st.Mode().IsRegular() {
+		// A device (/dev/null), a FIFO, a socket: SQLite would fail with
+		// a disk I/O error, or write where no catalog can live.
+		return fmt.Errorf("open %s: not a regular file, so not a database file", path)
+	}
 	if st.Size() == 0 {
 		return nil
 	}
