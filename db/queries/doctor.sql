@@ -76,3 +76,13 @@ WHERE id IN (
 DELETE FROM editorship
 WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.id = editorship.paper_id)
    OR NOT EXISTS (SELECT 1 FROM authors AS a WHERE a.id = editorship.author_id);
+
+-- name: CountMissingVenues :one
+-- Venues of papers missing from the venues table (schema 00006 on).
+SELECT count(DISTINCT p.venue) FROM papers AS p
+WHERE p.venue IS NOT NULL AND NOT EXISTS (SELECT 1 FROM venues AS v WHERE v.name = p.venue);
+
+-- name: AddMissingVenues :execrows
+INSERT OR IGNORE INTO venues (name)
+SELECT DISTINCT p.venue FROM papers AS p
+WHERE p.venue IS NOT NULL AND NOT EXISTS (SELECT 1 FROM venues AS v WHERE v.name = p.venue);

@@ -24,6 +24,9 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.addMissingVenuesStmt, err = db.PrepareContext(ctx, addMissingVenues); err != nil {
+		return nil, fmt.Errorf("error preparing query AddMissingVenues: %w", err)
+	}
 	if q.catalogCountsStmt, err = db.PrepareContext(ctx, catalogCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query CatalogCounts: %w", err)
 	}
@@ -44,6 +47,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countMatchesStmt, err = db.PrepareContext(ctx, countMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query CountMatches: %w", err)
+	}
+	if q.countMissingVenuesStmt, err = db.PrepareContext(ctx, countMissingVenues); err != nil {
+		return nil, fmt.Errorf("error preparing query CountMissingVenues: %w", err)
 	}
 	if q.countPapersStmt, err = db.PrepareContext(ctx, countPapers); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPapers: %w", err)
@@ -278,6 +284,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 
 func (q *Queries) Close() error {
 	var err error
+	if q.addMissingVenuesStmt != nil {
+		if cerr := q.addMissingVenuesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addMissingVenuesStmt: %w", cerr)
+		}
+	}
 	if q.catalogCountsStmt != nil {
 		if cerr := q.catalogCountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing catalogCountsStmt: %w", cerr)
@@ -311,6 +322,11 @@ func (q *Queries) Close() error {
 	if q.countMatchesStmt != nil {
 		if cerr := q.countMatchesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countMatchesStmt: %w", cerr)
+		}
+	}
+	if q.countMissingVenuesStmt != nil {
+		if cerr := q.countMissingVenuesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countMissingVenuesStmt: %w", cerr)
 		}
 	}
 	if q.countPapersStmt != nil {
@@ -732,6 +748,7 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                              DBTX
 	tx                              *sql.Tx
+	addMissingVenuesStmt            *sql.Stmt
 	catalogCountsStmt               *sql.Stmt
 	checkFTSIndexStmt               *sql.Stmt
 	citationKeysOfStmt              *sql.Stmt
@@ -739,6 +756,7 @@ type Queries struct {
 	countAuthorsStmt                *sql.Stmt
 	countAuthorsNamedStmt           *sql.Stmt
 	countMatchesStmt                *sql.Stmt
+	countMissingVenuesStmt          *sql.Stmt
 	countPapersStmt                 *sql.Stmt
 	countPapersInYearsStmt          *sql.Stmt
 	countStaleAuthorsStmt           *sql.Stmt
@@ -821,6 +839,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                              tx,
 		tx:                              tx,
+		addMissingVenuesStmt:            q.addMissingVenuesStmt,
 		catalogCountsStmt:               q.catalogCountsStmt,
 		checkFTSIndexStmt:               q.checkFTSIndexStmt,
 		citationKeysOfStmt:              q.citationKeysOfStmt,
@@ -828,6 +847,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countAuthorsStmt:                q.countAuthorsStmt,
 		countAuthorsNamedStmt:           q.countAuthorsNamedStmt,
 		countMatchesStmt:                q.countMatchesStmt,
+		countMissingVenuesStmt:          q.countMissingVenuesStmt,
 		countPapersStmt:                 q.countPapersStmt,
 		countPapersInYearsStmt:          q.countPapersInYearsStmt,
 		countStaleAuthorsStmt:           q.countStaleAuthorsStmt,

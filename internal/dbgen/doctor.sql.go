@@ -9,6 +9,20 @@ import (
 	"context"
 )
 
+const addMissingVenues = `-- name: AddMissingVenues :execrows
+INSERT OR IGNORE INTO venues (name)
+SELECT DISTINCT p.venue FROM papers AS p
+WHERE p.venue IS NOT NULL AND NOT EXISTS (SELECT 1 FROM venues AS v WHERE v.name = p.venue)
+`
+
+func (q *Queries) AddMissingVenues(ctx context.Context) (int64, error) {
+	result, err := q.exec(ctx, q.addMissingVenuesStmt, addMissingVenues)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const checkFTSIndex = `-- name: CheckFTSIndex :exec
 INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)
 `
@@ -19,6 +33,19 @@ INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)
 func (q *Queries) CheckFTSIndex(ctx context.Context) error {
 	_, err := q.exec(ctx, q.checkFTSIndexStmt, checkFTSIndex)
 	return err
+}
+
+const countMissingVenues = `-- name: CountMissingVenues :one
+SELECT count(DISTINCT p.venue) FROM papers AS p
+WHERE p.venue IS NOT NULL AND NOT EXISTS (SELECT 1 FROM venues AS v WHERE v.name = p.venue)
+`
+
+// Venues of papers missing from the venues table (schema 00006 on).
+func (q *Queries) CountMissingVenues(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.countMissingVenuesStmt, countMissingVenues)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
 const countStaleAuthors = `-- name: CountStaleAuthors :one

@@ -55,6 +55,8 @@ func (s *Store) Doctor(ctx context.Context) ([]Check, error) {
 		s.checkForeignKeys,
 		s.checkFTSIndex,
 		func(ctx context.Context) (Check, error) { return s.checkTriggers(ctx, applied) },
+		func(ctx context.Context) (Check, error) { return s.checkIndexes(ctx, applied) },
+		func(ctx context.Context) (Check, error) { return s.checkVenues(ctx, applied) },
 		func(ctx context.Context) (Check, error) { return s.checkAuthors(ctx, applied) },
 	} {
 		c, err := check(ctx)
@@ -257,6 +259,56 @@ func (s *Store) checkTriggers(ctx context.Context, applied []int64) (Check, erro
 	return c, nil
 }
 
+// checkIndexes looks for the indexes and views the applied migrations
+// create, as they create them: an index dropped by hand made every
+// command fail ("no such index") that doctor said all was well with.
+func (s *Store) checkIndexes(ctx context.Context, applied []int64) (Check, error) {
+	c := Check{Name: "indexes", Detail: "the indexes and views of the migrations"}
+	var parts []string
+	for _, kind := range []string{"index", "view"} {
+		want, err := migrationObjects(applied, kind)
+		if err != nil {
+			return c, err
+		}
+		missing, altered, err := objectDrift(ctx, s.DB, kind, want)
+		if err != nil {
+			return c, err
+		}
+		if len(missing) > 0 {
+			parts = append(parts, kind+" missing: "+strings.Join(missing, ", "))
+		}
+		if len(altered) > 0 {
+			parts = append(parts, kind+" not as the migrations define it: "+strings.Join(altered, ", "))
+		}
+	}
+	if len(parts) > 0 {
+		c.Problem, c.Repairable = strings.Join(parts, "; "), true
+	}
+	return c, nil
+}
+
+// venuesVersion is the migration that made the venues table.
+const venuesVersion = 6
+
+// checkVenues looks for venues of papers missing from the venues table,
+// which a --venue filter reads to find a venue's papers: emptied by hand,
+// the filter found nothing.
+func (s *Store) checkVenues(ctx context.Context, applied []int64) (Check, error) {
+	c := Check{Name: "venues", Detail: "every paper's venue is in venues"}
+	if !slices.Contains(applied, venuesVersion) {
+		return c, nil
+	}
+	n, err := s.Q.CountMissingVenues(ctx)
+	if err != nil {
+		return c, explain(err)
+	}
+	if n > 0 {
+		c.Problem = fmt.Sprintf("%s of papers missing from the venues table (a --venue filter cannot find their papers)", plural(n, "venue", "venues"))
+		c.Repairable = true
+	}
+	return c, nil
+}
+
 // staleShown bounds the papers a failed authors check names.
 const staleShown = 3
 
@@ -331,16 +383,12 @@ func (s *Store) Repair(ctx context.Context) ([]string, error) {
 	if len(applied) == 0 {
 		return nil, nil
 	}
-	want, err := migrationTriggers(applied)
-	if err != nil {
-		return nil, err
-	}
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("repair: %w", explain(err))
 	}
 	defer tx.Rollback()
-	done, err := repair(ctx, tx, s.Q.WithTx(tx), want, slices.Contains(applied, editorsVersion))
+	done, err := repair(ctx, tx, s.Q.WithTx(tx), applied)
 	if err != nil {
 		return nil, fmt.Errorf("repair: %w", explain(err))
 	}
@@ -350,21 +398,41 @@ func (s *Store) Repair(ctx context.Context) ([]string, error) {
 	return done, nil
 }
 
-func repair(ctx context.Context, tx *sql.Tx, q *dbgen.Queries, want map[string]string, editorship bool) ([]string, error) {
+func repair(ctx context.Context, tx *sql.Tx, q *dbgen.Queries, applied []int64) ([]string, error) {
 	var done []string
-	missing, altered, err := triggerDrift(ctx, tx, want)
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range slices.Concat(missing, altered) {
-		if _, err := tx.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+name); err != nil {
+	// Views first: the triggers and the author strings' repair read them.
+	for _, kind := range []string{"view", "index", "trigger"} {
+		want, err := migrationObjects(applied, kind)
+		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, want[name]); err != nil {
-			return nil, fmt.Errorf("recreate trigger %s: %w", name, err)
+		missing, altered, err := objectDrift(ctx, tx, kind, want)
+		if err != nil {
+			return nil, err
 		}
-		done = append(done, "recreated trigger "+name)
+		for _, name := range slices.Concat(missing, altered) {
+			if _, err := tx.ExecContext(ctx, "DROP "+kind+" IF EXISTS "+name); err != nil {
+				return nil, err
+			}
+			if _, err := tx.ExecContext(ctx, want[name]); err != nil {
+				return nil, fmt.Errorf("recreate %s %s: %w", kind, name, err)
+			}
+			done = append(done, "recreated "+kind+" "+name)
+		}
 	}
+	if slices.Contains(applied, venuesVersion) {
+		n, err := q.AddMissingVenues(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("add missing venues: %w", err)
+		}
+		if n > 0 {
+			if err := q.FoldVenues(ctx); err != nil {
+				return nil, fmt.Errorf("fold venues: %w", err)
+			}
+			done = append(done, fmt.Sprintf("added %s to the venues table", plural(n, "venue", "venues")))
+		}
+	}
+	editorship := slices.Contains(applied, editorsVersion)
 	dangling, err := repairDangling(ctx, q, editorship)
 	if err != nil {
 		return nil, err
@@ -424,7 +492,12 @@ type querier interface {
 // triggerDrift lists the triggers of want that the database lacks, and
 // those whose SQL differs from want's (whitespace aside).
 func triggerDrift(ctx context.Context, db querier, want map[string]string) (missing, altered []string, err error) {
-	rows, err := db.QueryContext(ctx, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")
+	return objectDrift(ctx, db, "trigger", want)
+}
+
+// objectDrift is triggerDrift for any kind of object (migrationObjects).
+func objectDrift(ctx context.Context, db querier, kind string, want map[string]string) (missing, altered []string, err error) {
+	rows, err := db.QueryContext(ctx, "SELECT name, sql FROM sqlite_schema WHERE type = ?", kind)
 	if err != nil {
 		return nil, nil, explain(err)
 	}
@@ -464,8 +537,8 @@ func sameSQL(a, b string) bool {
 }
 
 var (
-	createTrigger = regexp.MustCompile(`(?is)^CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?["\x60\[]?(\w+)`)
-	dropTrigger   = regexp.MustCompile(`(?is)^DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?["\x60\[]?(\w+)`)
+	createObject = regexp.MustCompile(`(?is)^CREATE\s+(?:TEMP\s+|TEMPORARY\s+|UNIQUE\s+)?(TRIGGER|INDEX|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?["\x60\[]?(\w+)["\x60\]]?(?:\s+ON\s+["\x60\[]?(\w+))?`)
+	dropObject   = regexp.MustCompile(`(?is)^DROP\s+(TRIGGER|INDEX|VIEW|TABLE)\s+(?:IF\s+EXISTS\s+)?["\x60\[]?(\w+)`)
 )
 
 // migrationTriggers returns the triggers that the migrations of the given
@@ -473,12 +546,20 @@ var (
 // embedded goose files: the migrations stay the one place their SQL is
 // written.
 func migrationTriggers(versions []int64) (map[string]string, error) {
+	return migrationObjects(versions, "trigger")
+}
+
+// migrationObjects is migrationTriggers for any kind of schema object
+// SQLite keeps by name: "trigger", "index" or "view". An index goes with
+// its table when a migration drops the table.
+func migrationObjects(versions []int64, kind string) (map[string]string, error) {
 	names, err := fs.Glob(migrationsFS(), "*.sql")
 	if err != nil {
 		return nil, err
 	}
 	slices.Sort(names) // zero-padded: name order is version order
 	out := map[string]string{}
+	on := map[string]string{} // object -> its table
 	for _, name := range names {
 		prefix, _, _ := strings.Cut(name, "_")
 		v, err := strconv.ParseInt(prefix, 10, 64)
@@ -490,10 +571,16 @@ func migrationTriggers(versions []int64) (map[string]string, error) {
 			return nil, err
 		}
 		for _, stmt := range upStatements(string(src)) {
-			if m := createTrigger.FindStringSubmatch(stmt); m != nil {
-				out[m[1]] = stmt
-			} else if m := dropTrigger.FindStringSubmatch(stmt); m != nil {
-				delete(out, m[1])
+			if m := createObject.FindStringSubmatch(stmt); m != nil && strings.EqualFold(m[1], kind) {
+				out[m[2]], on[m[2]] = stmt, m[3]
+			} else if m := dropObject.FindStringSubmatch(stmt); m != nil && strings.EqualFold(m[1], kind) {
+				delete(out, m[2])
+			} else if m != nil && strings.EqualFold(m[1], "table") {
+				for obj, table := range on {
+					if strings.EqualFold(table, m[2]) {
+						delete(out, obj)
+					}
+				}
 			}
 		}
 	}

@@ -266,8 +266,8 @@ func failed(t *testing.T, s *Store) []string {
 	if err != nil {
 		t.Fatalf("Doctor: %v", err)
 	}
-	if len(checks) != 6 {
-		t.Fatalf("Doctor ran %d checks, want 6: %+v", len(checks), checks)
+	if len(checks) != 8 {
+		t.Fatalf("Doctor ran %d checks, want 8: %+v", len(checks), checks)
 	}
 	var out []string
 	for _, c := range checks {
@@ -292,5 +292,40 @@ func TestAuthorStringMatchesAuthorship(t *testing.T) {
 	if problems := failed(t, s); len(problems) > 0 {
 		checks, _ := s.Doctor(context.Background())
 		t.Errorf("doctor after a plain import: %v\n%+v", problems, checks)
+	}
+}
+
+// TestDoctorRepairsIndexesAndVenues: indexes and a view dropped by hand,
+// and the venues table emptied, made every command fail ("no such
+// index") or --venue find nothing while doctor said all was well. Doctor
+// reports them and --repair makes them again.
+func TestDoctorRepairsIndexesAndVenues(t *testing.T) {
+	s, _ := openTemp(t)
+	p := paper(t, attention)
+	p.Venue = "Advances in Neural Information Processing Systems"
+	importPapers(t, s, SourceInfo{Path: "a", SHA256: "a", Format: "bibtex"}, p)
+	for _, q := range []string{"DROP INDEX papers_filter", "DROP INDEX papers_title_key", "DROP VIEW author_list", "DELETE FROM venues"} {
+		if _, err := s.DB.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	got := failed(t, s)
+	if want := []string{"indexes", "venues"}; !slices.Equal(got, want) {
+		t.Fatalf("failed checks: got %v, want %v", got, want)
+	}
+	done, err := s.Repair(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"recreated view author_list", "recreated index papers_filter", "recreated index papers_title_key", "added 1 venue to the venues table"} {
+		if !slices.Contains(done, want) {
+			t.Errorf("repair did %q, want %q among them", done, want)
+		}
+	}
+	if got := failed(t, s); len(got) > 0 {
+		t.Errorf("after repair: %v", got)
+	}
+	if n := count(t, s.DB, "SELECT count(*) FROM venues WHERE name_key IS NOT NULL"); n != 1 {
+		t.Errorf("folded venues after repair: %d, want 1", n)
 	}
 }

@@ -327,7 +327,10 @@ func (s *Store) init(ctx context.Context, opts Options) error {
 			s.Q = dbgen.New(s.DB)
 			return nil
 		}
-		return fmt.Errorf("open %s: prepare queries: %w", s.Path, err)
+		// The migrations are applied, so a statement that does not
+		// prepare names an index or view that is gone (dropped by hand):
+		// doctor finds it and --repair makes it again.
+		return fmt.Errorf("open %s: the catalog's schema is damaged (%w); run 'catalog doctor --repair'", s.Path, explain(err))
 	}
 	s.Q = q
 	return nil
